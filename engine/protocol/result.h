@@ -1,0 +1,68 @@
+// Result<T>: a value or an Error, the engine's way to return expected failures without exceptions.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace partita {
+
+// Why an operation failed, coarse enough for a caller to decide what to do next.
+enum class ErrorKind {
+    Truncated,           // input ended before a length or field it announced
+    Malformed,           // input is not valid for the format (bad magic, bad varint, bad CRC, ...)
+    TooLarge,            // a size is over a configured limit
+    Unsupported,         // a version, codec or feature this code does not handle
+    InvalidArgument,     // the caller asked for something that cannot be encoded
+    Io,                  // the operating system refused (file, socket)
+};
+
+const char* errorKindName(ErrorKind kind);
+
+struct Error {
+    ErrorKind kind;
+    std::string message;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : m_state(std::move(value)) {}
+    Result(Error error) : m_state(std::move(error)) {}
+
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+
+    T& value() & { return std::get<0>(m_state); }
+    const T& value() const& { return std::get<0>(m_state); }
+    T&& value() && { return std::get<0>(std::move(m_state)); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    T& operator*() & { return value(); }
+    const T& operator*() const& { return value(); }
+
+    const Error& error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, Error> m_state;
+};
+
+// Result<void>: success or an Error.
+class [[nodiscard]] Status {
+public:
+    Status() = default;
+    Status(Error error) : m_error(std::move(error)), m_failed(true) {}
+    static Status success() { return {}; }
+
+    bool ok() const { return !m_failed; }
+    explicit operator bool() const { return ok(); }
+    const Error& error() const { return m_error; }
+
+private:
+    Error m_error{ErrorKind::Malformed, {}};
+    bool m_failed = false;
+};
+
+inline Error makeError(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+
+}  // namespace partita
