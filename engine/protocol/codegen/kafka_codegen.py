@@ -476,6 +476,12 @@ class Gen:
                 L.append(f'{ind}        {wv}.fail("{self.msg.name}.{f.name} is null, which version " + std::to_string(v) + " cannot carry");')
                 L.append(f"{ind}    }}")
             L.append(f"{ind}}} else {{")
+            if f.is_struct and not f.is_array:
+                # the presence byte exists only in versions where the struct may be null
+                if ncond == "true":
+                    L.append(f"{ind}    {wv}.writeInt8(1);")
+                elif ncond != "false":
+                    L.append(f"{ind}    if ({ncond}) {wv}.writeInt8(1);")
             L += self.write_present(f, f"(*{x})", ind + "    ", compact, wv)
             L.append(f"{ind}}}")
         else:
@@ -494,18 +500,13 @@ class Gen:
 
     def write_present(self, f: Field, x: str, ind: str, compact: str, wv: str = "w") -> list:
         e = f.element
-        nullable_struct = f.is_struct and not f.is_array and f.ever_nullable
         if f.is_array:
             L = [f"{ind}{wv}.writeArrayLength({x}.size(), {compact});"]
             L.append(f"{ind}for (const auto& item : {x}) {{")
             L += self.write_scalar(e, "item", ind + "    ", compact, wv)
             L.append(f"{ind}}}")
             return L
-        L = []
-        if nullable_struct:
-            L.append(f"{ind}{wv}.writeInt8(1);")
-        L += self.write_scalar(e, x, ind, compact, wv)
-        return L
+        return self.write_scalar(e, x, ind, compact, wv)
 
     def write_scalar(self, e: str, x: str, ind: str, compact: str, wv: str = "w") -> list:
         if e in PRIMITIVES:
@@ -619,10 +620,13 @@ class Gen:
             L.append(f"{ind}}}")
             return L
         if f.is_struct:
-            if can_be_null:
-                L.append(f"{ind}if (r.readInt8() < 0) {{")
-                L.append(f"{ind}    if ({ncond}) {x}.reset();")
-                L.append(f'{ind}    else r.fail("{self.msg.name}.{f.name} is null in a version where it cannot be");')
+            if can_be_null and ncond == "false":
+                L.append(f"{ind}decodeStruct(r, {x}.emplace(), v);")
+            elif can_be_null:
+                # versions where the struct may be null carry a presence byte first
+                presence = "r.readInt8() < 0" if ncond == "true" else f"({ncond}) && r.readInt8() < 0"
+                L.append(f"{ind}if ({presence}) {{")
+                L.append(f"{ind}    {x}.reset();")
                 L.append(f"{ind}}} else {{")
                 L.append(f"{ind}    decodeStruct(r, {x}.emplace(), v);")
                 L.append(f"{ind}}}")

@@ -272,8 +272,7 @@ void decodeStruct(Reader& r, ConsumerGroupHeartbeatResponse& s, [[maybe_unused]]
     s.memberEpoch = r.readInt32();
     s.heartbeatIntervalMs = r.readInt32();
     if (r.readInt8() < 0) {
-        if (true) s.assignment.reset();
-        else r.fail("ConsumerGroupHeartbeatResponse.Assignment is null in a version where it cannot be");
+        s.assignment.reset();
     } else {
         decodeStruct(r, s.assignment.emplace(), v);
     }

@@ -69,8 +69,7 @@ void decodeStruct(Reader& r, DescribeTopicPartitionsRequest& s, [[maybe_unused]]
     }
     s.responsePartitionLimit = r.readInt32();
     if (r.readInt8() < 0) {
-        if (true) s.cursor.reset();
-        else r.fail("DescribeTopicPartitionsRequest.Cursor is null in a version where it cannot be");
+        s.cursor.reset();
     } else {
         decodeStruct(r, s.cursor.emplace(), v);
     }
@@ -317,8 +316,7 @@ void decodeStruct(Reader& r, DescribeTopicPartitionsResponse& s, [[maybe_unused]
         }
     }
     if (r.readInt8() < 0) {
-        if (true) s.nextCursor.reset();
-        else r.fail("DescribeTopicPartitionsResponse.NextCursor is null in a version where it cannot be");
+        s.nextCursor.reset();
     } else {
         decodeStruct(r, s.nextCursor.emplace(), v);
     }

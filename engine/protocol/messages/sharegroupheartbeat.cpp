@@ -185,8 +185,7 @@ void decodeStruct(Reader& r, ShareGroupHeartbeatResponse& s, [[maybe_unused]] in
     s.memberEpoch = r.readInt32();
     s.heartbeatIntervalMs = r.readInt32();
     if (r.readInt8() < 0) {
-        if (true) s.assignment.reset();
-        else r.fail("ShareGroupHeartbeatResponse.Assignment is null in a version where it cannot be");
+        s.assignment.reset();
     } else {
         decodeStruct(r, s.assignment.emplace(), v);
     }

@@ -6,6 +6,7 @@
 #include "engine/protocol/apiversionssupport.h"
 #include "engine/protocol/frame.h"
 #include "engine/protocol/messages/apiversions.h"
+#include "engine/protocol/messages/describetopicpartitions.h"
 #include "engine/protocol/messages/metadata.h"
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/reader.h"
@@ -238,6 +239,27 @@ private slots:
         Writer w2;
         v2.encode(w2, 2);
         QVERIFY(!w2.ok());
+    }
+
+    void nullableStructHasAPresenceByte() {
+        DescribeTopicPartitionsRequest request;
+        Writer empty;
+        request.encode(empty, 0);
+        // no topics (compact 0+1), partition limit 2000 (the spec default), cursor null (-1), no tags
+        QCOMPARE(toVector(empty), (std::vector<uint8_t>{0x01, 0x00, 0x00, 0x07, 0xD0, 0xFF, 0x00}));
+
+        request.cursor.emplace();
+        request.cursor->topicName = "t";
+        request.cursor->partitionIndex = 3;
+        Writer withCursor;
+        request.encode(withCursor, 0);
+        QCOMPARE(toVector(withCursor), (std::vector<uint8_t>{0x01, 0x00, 0x00, 0x07, 0xD0, 0x01, 0x02, 't', 0x00, 0x00,
+                                                              0x00, 0x03, 0x00, 0x00}));
+        DescribeTopicPartitionsRequest decoded;
+        Reader r(withCursor.data(), withCursor.size());
+        decoded.decode(r, 0);
+        QVERIFY(r.ok());
+        QVERIFY(decoded == request);
     }
 
     void headerVersionExceptions() {
