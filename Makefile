@@ -18,7 +18,9 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Until the broker and the desktop app exist, the main program prints the codec's table.
+run: deps configure
+	@cmake --build $(BUILD) --target partita-cli -j $(JOBS)
 	@$(BUILD)/bin/partita-cli api-versions
 
 test: build
