@@ -40,6 +40,8 @@ public:
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
+    // By value from a temporary, so `for (auto& x : *makeResult())` cannot dangle.
+    T operator*() && { return std::move(value()); }
 
     const Error& error() const { return std::get<1>(m_state); }
 

@@ -1,0 +1,66 @@
+// Legacy-to-magic-2 conversion: legacy runs become batches, existing batches pass through.
+#include "engine/protocol/records/recordconverter.h"
+
+#include "engine/protocol/records/legacymessageset.h"
+#include "engine/protocol/records/recordbatchbuilder.h"
+#include "engine/protocol/records/recordset.h"
+
+#include <limits>
+
+namespace partita::protocol::records {
+
+namespace {
+
+Status appendBatch(const std::vector<LegacyMessage>& messages, const UpConvertOptions& options,
+                   std::vector<uint8_t>& out) {
+    if (messages.empty()) return Status::success();
+    bool keepOffsets = true;
+    for (size_t i = 1; i < messages.size() && keepOffsets; ++i) {
+        int64_t distance = 0;
+        keepOffsets = messages[i].offset > messages[i - 1].offset &&
+                      !__builtin_sub_overflow(messages[i].offset, messages[0].offset, &distance) &&
+                      distance <= std::numeric_limits<int32_t>::max();
+    }
+    RecordBatchBuilder builder;
+    builder.setBaseOffset(messages[0].offset);
+    builder.setCompression(options.compression, options.level);
+    auto view = [](const std::optional<Bytes>& b) -> OptionalBytesView {
+        if (!b) return std::nullopt;
+        return b->span();
+    };
+    for (const LegacyMessage& m : messages) {
+        const int64_t timestamp = m.timestamp < 0 ? kNoTimestamp : m.timestamp;
+        Status status = keepOffsets ? builder.appendWithOffset(m.offset, timestamp, view(m.key), view(m.value))
+                                    : builder.append(timestamp, view(m.key), view(m.value));
+        if (!status) return status;
+    }
+    auto batch = builder.build();
+    if (!batch) return batch.error();
+    out.insert(out.end(), batch->begin(), batch->end());
+    return Status::success();
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> upConvertToV2(const Bytes& records, const UpConvertOptions& options) {
+    std::vector<uint8_t> out;
+    std::vector<LegacyMessage> run;
+    RecordSetReader reader(records);
+    for (;;) {
+        auto entry = reader.next();
+        if (!entry) return entry.error();
+        if (!*entry || (*entry)->magic == kMagicV2) {
+            Status status = appendBatch(run, options, out);
+            if (!status) return status.error();
+            run.clear();
+            if (!*entry) break;
+            out.insert(out.end(), (*entry)->bytes.span().begin(), (*entry)->bytes.span().end());
+            continue;
+        }
+        Status status = LegacyMessageSet::decodeEntry((*entry)->bytes, options.maxUncompressed, run);
+        if (!status) return status.error();
+    }
+    return out;
+}
+
+}  // namespace partita::protocol::records

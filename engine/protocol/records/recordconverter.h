@@ -1,0 +1,33 @@
+// Up-conversion of legacy message sets (magic 0/1) into magic-2 batches, as Kafka does on produce.
+#pragma once
+
+#include "engine/protocol/bytes.h"
+#include "engine/protocol/records/compression.h"
+#include "engine/protocol/result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace partita::protocol::records {
+
+struct UpConvertOptions {
+    // Codec of the batches written (Kafka uses the topic's compression.type, or the producer's
+    // codec when that is "producer").
+    CompressionType compression = CompressionType::None;
+    std::optional<int> level;
+    // Limit on each decompressed legacy wrapper value.
+    size_t maxUncompressed = 64u << 20;
+};
+
+// Converts a record set into magic-2 batches. Each run of consecutive legacy entries becomes
+// one batch; magic-2 batches already in the set are copied as they are. An incomplete trailing
+// entry is dropped. In a batch, offsets keep their distance from the run's first offset when
+// they strictly increase (stored data); otherwise (producers often send all zeros, and the
+// leader assigns offsets anyway) records get consecutive offset deltas 0, 1, 2, ...
+// Magic-0 messages have no timestamp and become kNoTimestamp; magic-1 timestamps are kept,
+// with the wrapper's for LogAppendTime wrappers, and the batch is CreateTime.
+Result<std::vector<uint8_t>> upConvertToV2(const Bytes& records, const UpConvertOptions& options = {});
+
+}  // namespace partita::protocol::records
