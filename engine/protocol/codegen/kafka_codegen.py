@@ -277,7 +277,7 @@ def int_literal(spec_type: str, value: int) -> str:
     if spec_type.startswith("uint"):
         if value < 0 or value >= (1 << bits):
             raise SystemExit(f"default {value} out of range for {spec_type}")
-        return f"{value}u" if bits == 32 else f"static_cast<{ctype}>({value})"
+        return f"{value}u" if bits == 32 else str(value)
     if value < -(1 << (bits - 1)) or value >= (1 << (bits - 1)):
         raise SystemExit(f"default {value} out of range for {spec_type}")
     if bits == 64:
@@ -286,9 +286,7 @@ def int_literal(spec_type: str, value: int) -> str:
         return f"INT64_C({value})"
     if bits == 32 and value == -(1 << 31):
         return "INT32_MIN"
-    if bits == 32:
-        return str(value)
-    return f"static_cast<{ctype}>({value})"
+    return str(value)  # int8/16/32 literals convert without narrowing
 
 
 class Gen:

@@ -20,7 +20,7 @@ public:
 
     std::string transactionalId;
     int64_t producerId = INT64_C(0);
-    int16_t producerEpoch = static_cast<int16_t>(0);
+    int16_t producerEpoch = 0;
     std::string groupId;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -43,7 +43,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

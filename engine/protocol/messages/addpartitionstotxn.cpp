@@ -103,7 +103,7 @@ void encodeStruct(Writer& w, const AddPartitionsToTxnRequest& s, [[maybe_unused]
     }
     if (v <= 3) {
         w.writeInt16(s.v3AndBelowProducerEpoch);
-    } else if (!(s.v3AndBelowProducerEpoch == static_cast<int16_t>(0))) {
+    } else if (!(s.v3AndBelowProducerEpoch == 0)) {
         w.fail("AddPartitionsToTxnRequest.V3AndBelowProducerEpoch cannot be sent in version " + std::to_string(v));
     }
     if (v <= 3) {

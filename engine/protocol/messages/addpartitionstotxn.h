@@ -28,7 +28,7 @@ public:
     struct AddPartitionsToTxnTransaction {
         std::string transactionalId;
         int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = static_cast<int16_t>(0);
+        int16_t producerEpoch = 0;
         bool verifyOnly = false;
         std::vector<AddPartitionsToTxnTopic> topics;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -38,7 +38,7 @@ public:
     std::vector<AddPartitionsToTxnTransaction> transactions;
     std::string v3AndBelowTransactionalId;
     int64_t v3AndBelowProducerId = INT64_C(0);
-    int16_t v3AndBelowProducerEpoch = static_cast<int16_t>(0);
+    int16_t v3AndBelowProducerEpoch = 0;
     std::vector<AddPartitionsToTxnTopic> v3AndBelowTopics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -62,7 +62,7 @@ public:
 
     struct AddPartitionsToTxnPartitionResult {
         int32_t partitionIndex = 0;
-        int16_t partitionErrorCode = static_cast<int16_t>(0);
+        int16_t partitionErrorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AddPartitionsToTxnPartitionResult&, const AddPartitionsToTxnPartitionResult&) = default;
     };
@@ -82,7 +82,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<AddPartitionsToTxnResult> resultsByTransaction;
     std::vector<AddPartitionsToTxnTopicResult> resultsByTopicV3AndBelow;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -21,7 +21,7 @@ public:
     struct Listener {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Listener&, const Listener&) = default;
     };
@@ -52,7 +52,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

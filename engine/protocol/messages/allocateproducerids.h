@@ -41,7 +41,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int64_t producerIdStart = INT64_C(0);
     int32_t producerIdLen = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

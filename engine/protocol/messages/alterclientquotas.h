@@ -70,7 +70,7 @@ public:
     };
 
     struct EntryData {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         std::vector<EntityData> entity;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

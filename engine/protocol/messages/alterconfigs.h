@@ -26,7 +26,7 @@ public:
     };
 
     struct AlterConfigsResource {
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         std::vector<AlterableConfig> configs;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -56,9 +56,9 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     struct AlterConfigsResourceResponse {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AlterConfigsResourceResponse&, const AlterConfigsResourceResponse&) = default;

@@ -51,7 +51,7 @@ void encodeStruct(Writer& w, const AlterPartitionRequest::PartitionData& s, [[ma
     }
     if (v >= 1) {
         w.writeInt8(s.leaderRecoveryState);
-    } else if (!(s.leaderRecoveryState == static_cast<int8_t>(0))) {
+    } else if (!(s.leaderRecoveryState == 0)) {
         w.fail("AlterPartitionRequest.LeaderRecoveryState cannot be sent in version " + std::to_string(v));
     }
     w.writeInt32(s.partitionEpoch);

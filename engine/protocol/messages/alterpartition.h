@@ -30,7 +30,7 @@ public:
         int32_t leaderEpoch = 0;
         std::vector<int32_t> newIsr;
         std::vector<BrokerState> newIsrWithEpochs;
-        int8_t leaderRecoveryState = static_cast<int8_t>(0);
+        int8_t leaderRecoveryState = 0;
         int32_t partitionEpoch = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const PartitionData&, const PartitionData&) = default;
@@ -69,11 +69,11 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int32_t leaderId = 0;
         int32_t leaderEpoch = 0;
         std::vector<int32_t> isr;
-        int8_t leaderRecoveryState = static_cast<int8_t>(0);
+        int8_t leaderRecoveryState = 0;
         int32_t partitionEpoch = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const PartitionData&, const PartitionData&) = default;
@@ -88,7 +88,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<TopicData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

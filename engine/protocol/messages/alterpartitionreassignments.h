@@ -56,7 +56,7 @@ public:
 
     struct ReassignablePartitionResponse {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const ReassignablePartitionResponse&, const ReassignablePartitionResponse&) = default;
@@ -70,7 +70,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<ReassignableTopicResponse> responses;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -55,7 +55,7 @@ public:
 
     struct AlterReplicaLogDirPartitionResult {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AlterReplicaLogDirPartitionResult&, const AlterReplicaLogDirPartitionResult&) = default;
     };

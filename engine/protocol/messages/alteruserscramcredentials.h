@@ -20,14 +20,14 @@ public:
 
     struct ScramCredentialDeletion {
         std::string name;
-        int8_t mechanism = static_cast<int8_t>(0);
+        int8_t mechanism = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const ScramCredentialDeletion&, const ScramCredentialDeletion&) = default;
     };
 
     struct ScramCredentialUpsertion {
         std::string name;
-        int8_t mechanism = static_cast<int8_t>(0);
+        int8_t mechanism = 0;
         int32_t iterations = 0;
         ::partita::Bytes salt;
         ::partita::Bytes saltedPassword;
@@ -59,7 +59,7 @@ public:
 
     struct AlterUserScramCredentialsResult {
         std::string user;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AlterUserScramCredentialsResult&, const AlterUserScramCredentialsResult&) = default;

@@ -41,30 +41,30 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
     struct ApiVersion {
-        int16_t apiKey = static_cast<int16_t>(0);
-        int16_t minVersion = static_cast<int16_t>(0);
-        int16_t maxVersion = static_cast<int16_t>(0);
+        int16_t apiKey = 0;
+        int16_t minVersion = 0;
+        int16_t maxVersion = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const ApiVersion&, const ApiVersion&) = default;
     };
 
     struct SupportedFeatureKey {
         std::string name;
-        int16_t minVersion = static_cast<int16_t>(0);
-        int16_t maxVersion = static_cast<int16_t>(0);
+        int16_t minVersion = 0;
+        int16_t maxVersion = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const SupportedFeatureKey&, const SupportedFeatureKey&) = default;
     };
 
     struct FinalizedFeatureKey {
         std::string name;
-        int16_t maxVersionLevel = static_cast<int16_t>(0);
-        int16_t minVersionLevel = static_cast<int16_t>(0);
+        int16_t maxVersionLevel = 0;
+        int16_t minVersionLevel = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const FinalizedFeatureKey&, const FinalizedFeatureKey&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<ApiVersion> apiKeys;
     int32_t throttleTimeMs = 0;
     std::vector<SupportedFeatureKey> supportedFeatures;

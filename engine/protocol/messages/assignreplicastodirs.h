@@ -63,7 +63,7 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const PartitionData&, const PartitionData&) = default;
     };
@@ -83,7 +83,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<DirectoryData> directories;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

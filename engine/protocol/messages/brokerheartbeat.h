@@ -45,7 +45,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     bool isCaughtUp = false;
     bool isFenced = true;
     bool shouldShutDown = false;

@@ -21,16 +21,16 @@ public:
     struct Listener {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
-        int16_t securityProtocol = static_cast<int16_t>(0);
+        uint16_t port = 0;
+        int16_t securityProtocol = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Listener&, const Listener&) = default;
     };
 
     struct Feature {
         std::string name;
-        int16_t minSupportedVersion = static_cast<int16_t>(0);
-        int16_t maxSupportedVersion = static_cast<int16_t>(0);
+        int16_t minSupportedVersion = 0;
+        int16_t maxSupportedVersion = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Feature&, const Feature&) = default;
     };
@@ -65,7 +65,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int64_t brokerEpoch = INT64_C(-1);
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

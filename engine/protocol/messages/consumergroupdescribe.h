@@ -70,7 +70,7 @@ public:
     };
 
     struct DescribedGroup {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         std::string groupId;
         std::string groupState;

@@ -47,7 +47,7 @@ public:
         friend bool operator==(const RemainingPartition&, const RemainingPartition&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<RemainingPartition> remainingPartitions;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -19,7 +19,7 @@ void encodeStruct(Writer& w, const CreateAclsRequest::AclCreation& s, [[maybe_un
     w.writeString(s.resourceName, v >= 2);
     if (v >= 1) {
         w.writeInt8(s.resourcePatternType);
-    } else if (!(s.resourcePatternType == static_cast<int8_t>(3))) {
+    } else if (!(s.resourcePatternType == 3)) {
         w.fail("CreateAclsRequest.ResourcePatternType cannot be sent in version " + std::to_string(v));
     }
     w.writeString(s.principal, v >= 2);

@@ -19,13 +19,13 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     struct AclCreation {
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
-        int8_t resourcePatternType = static_cast<int8_t>(3);
+        int8_t resourcePatternType = 3;
         std::string principal;
         std::string host;
-        int8_t operation = static_cast<int8_t>(0);
-        int8_t permissionType = static_cast<int8_t>(0);
+        int8_t operation = 0;
+        int8_t permissionType = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AclCreation&, const AclCreation&) = default;
     };
@@ -52,7 +52,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     struct AclCreationResult {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AclCreationResult&, const AclCreationResult&) = default;

@@ -57,7 +57,7 @@ public:
 
     struct CreatePartitionsTopicResult {
         std::string name;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const CreatePartitionsTopicResult&, const CreatePartitionsTopicResult&) = default;

@@ -270,7 +270,7 @@ void encodeStruct(Writer& w, const CreateTopicsResponse::CreatableTopicResult& s
     }
     if (v >= 5) {
         uint32_t known = 0;
-        const bool has0 = (v >= 5) && !(s.topicConfigErrorCode == static_cast<int16_t>(0));
+        const bool has0 = (v >= 5) && !(s.topicConfigErrorCode == 0);
         known += has0 ? 1 : 0;
         w.writeUnsignedVarint(known + static_cast<uint32_t>(s.unknownTaggedFields.size()));
         size_t nextUnknown = 0;

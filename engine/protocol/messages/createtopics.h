@@ -35,7 +35,7 @@ public:
     struct CreatableTopic {
         std::string name;
         int32_t numPartitions = 0;
-        int16_t replicationFactor = static_cast<int16_t>(0);
+        int16_t replicationFactor = 0;
         std::vector<CreatableReplicaAssignment> assignments;
         std::vector<CreatableTopicConfig> configs;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -69,7 +69,7 @@ public:
         std::string name;
         std::optional<std::string> value{std::string("")};
         bool readOnly = false;
-        int8_t configSource = static_cast<int8_t>(-1);
+        int8_t configSource = -1;
         bool isSensitive = false;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const CreatableTopicConfigs&, const CreatableTopicConfigs&) = default;
@@ -78,11 +78,11 @@ public:
     struct CreatableTopicResult {
         std::string name;
         ::partita::Uuid topicId;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
-        int16_t topicConfigErrorCode = static_cast<int16_t>(0);
+        int16_t topicConfigErrorCode = 0;
         int32_t numPartitions = -1;
-        int16_t replicationFactor = static_cast<int16_t>(-1);
+        int16_t replicationFactor = -1;
         std::optional<std::vector<CreatableTopicConfigs>> configs{std::vector<CreatableTopicConfigs>{}};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const CreatableTopicResult&, const CreatableTopicResult&) = default;

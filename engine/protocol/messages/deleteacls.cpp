@@ -23,7 +23,7 @@ void encodeStruct(Writer& w, const DeleteAclsRequest::DeleteAclsFilter& s, [[may
     }
     if (v >= 1) {
         w.writeInt8(s.patternTypeFilter);
-    } else if (!(s.patternTypeFilter == static_cast<int8_t>(3))) {
+    } else if (!(s.patternTypeFilter == 3)) {
         w.fail("DeleteAclsRequest.PatternTypeFilter cannot be sent in version " + std::to_string(v));
     }
     if (!s.principalFilter.has_value()) {
@@ -145,7 +145,7 @@ void encodeStruct(Writer& w, const DeleteAclsResponse::DeleteAclsMatchingAcl& s,
     w.writeString(s.resourceName, v >= 2);
     if (v >= 1) {
         w.writeInt8(s.patternType);
-    } else if (!(s.patternType == static_cast<int8_t>(3))) {
+    } else if (!(s.patternType == 3)) {
         w.fail("DeleteAclsResponse.PatternType cannot be sent in version " + std::to_string(v));
     }
     w.writeString(s.principal, v >= 2);

@@ -19,13 +19,13 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     struct DeleteAclsFilter {
-        int8_t resourceTypeFilter = static_cast<int8_t>(0);
+        int8_t resourceTypeFilter = 0;
         std::optional<std::string> resourceNameFilter{std::string("")};
-        int8_t patternTypeFilter = static_cast<int8_t>(3);
+        int8_t patternTypeFilter = 3;
         std::optional<std::string> principalFilter{std::string("")};
         std::optional<std::string> hostFilter{std::string("")};
-        int8_t operation = static_cast<int8_t>(0);
-        int8_t permissionType = static_cast<int8_t>(0);
+        int8_t operation = 0;
+        int8_t permissionType = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DeleteAclsFilter&, const DeleteAclsFilter&) = default;
     };
@@ -52,21 +52,21 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     struct DeleteAclsMatchingAcl {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
-        int8_t patternType = static_cast<int8_t>(3);
+        int8_t patternType = 3;
         std::string principal;
         std::string host;
-        int8_t operation = static_cast<int8_t>(0);
-        int8_t permissionType = static_cast<int8_t>(0);
+        int8_t operation = 0;
+        int8_t permissionType = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DeleteAclsMatchingAcl&, const DeleteAclsMatchingAcl&) = default;
     };
 
     struct DeleteAclsFilterResult {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         std::vector<DeleteAclsMatchingAcl> matchingAcls;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -41,7 +41,7 @@ public:
 
     struct DeletableGroupResult {
         std::string groupId;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DeletableGroupResult&, const DeletableGroupResult&) = default;
     };

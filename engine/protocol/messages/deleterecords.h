@@ -57,7 +57,7 @@ public:
     struct DeleteRecordsPartitionResult {
         int32_t partitionIndex = 0;
         int64_t lowWatermark = INT64_C(0);
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DeleteRecordsPartitionResult&, const DeleteRecordsPartitionResult&) = default;
     };

@@ -51,7 +51,7 @@ public:
     struct DeletableTopicResult {
         std::optional<std::string> name{std::string("")};
         ::partita::Uuid topicId;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DeletableTopicResult&, const DeletableTopicResult&) = default;

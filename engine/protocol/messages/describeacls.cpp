@@ -21,7 +21,7 @@ void encodeStruct(Writer& w, const DescribeAclsRequest& s, [[maybe_unused]] int1
     }
     if (v >= 1) {
         w.writeInt8(s.patternTypeFilter);
-    } else if (!(s.patternTypeFilter == static_cast<int8_t>(3))) {
+    } else if (!(s.patternTypeFilter == 3)) {
         w.fail("DescribeAclsRequest.PatternTypeFilter cannot be sent in version " + std::to_string(v));
     }
     if (!s.principalFilter.has_value()) {
@@ -134,7 +134,7 @@ void encodeStruct(Writer& w, const DescribeAclsResponse::DescribeAclsResource& s
     w.writeString(s.resourceName, v >= 2);
     if (v >= 1) {
         w.writeInt8(s.patternType);
-    } else if (!(s.patternType == static_cast<int8_t>(3))) {
+    } else if (!(s.patternType == 3)) {
         w.fail("DescribeAclsResponse.PatternType cannot be sent in version " + std::to_string(v));
     }
     w.writeArrayLength(s.acls.size(), v >= 2);

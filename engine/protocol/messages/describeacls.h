@@ -18,13 +18,13 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    int8_t resourceTypeFilter = static_cast<int8_t>(0);
+    int8_t resourceTypeFilter = 0;
     std::optional<std::string> resourceNameFilter{std::string("")};
-    int8_t patternTypeFilter = static_cast<int8_t>(3);
+    int8_t patternTypeFilter = 3;
     std::optional<std::string> principalFilter{std::string("")};
     std::optional<std::string> hostFilter{std::string("")};
-    int8_t operation = static_cast<int8_t>(0);
-    int8_t permissionType = static_cast<int8_t>(0);
+    int8_t operation = 0;
+    int8_t permissionType = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -48,23 +48,23 @@ public:
     struct AclDescription {
         std::string principal;
         std::string host;
-        int8_t operation = static_cast<int8_t>(0);
-        int8_t permissionType = static_cast<int8_t>(0);
+        int8_t operation = 0;
+        int8_t permissionType = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AclDescription&, const AclDescription&) = default;
     };
 
     struct DescribeAclsResource {
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
-        int8_t patternType = static_cast<int8_t>(3);
+        int8_t patternType = 3;
         std::vector<AclDescription> acls;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DescribeAclsResource&, const DescribeAclsResource&) = default;
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<DescribeAclsResource> resources;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

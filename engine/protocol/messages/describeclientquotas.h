@@ -20,7 +20,7 @@ public:
 
     struct ComponentData {
         std::string entityType;
-        int8_t matchType = static_cast<int8_t>(0);
+        int8_t matchType = 0;
         std::optional<std::string> match{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const ComponentData&, const ComponentData&) = default;
@@ -70,7 +70,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::optional<std::vector<EntryData>> entries{std::vector<EntryData>{}};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

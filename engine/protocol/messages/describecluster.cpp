@@ -16,7 +16,7 @@ void encodeStruct(Writer& w, const DescribeClusterRequest& s, [[maybe_unused]] i
     w.writeBool(s.includeClusterAuthorizedOperations);
     if (v >= 1) {
         w.writeInt8(s.endpointType);
-    } else if (!(s.endpointType == static_cast<int8_t>(1))) {
+    } else if (!(s.endpointType == 1)) {
         w.fail("DescribeClusterRequest.EndpointType cannot be sent in version " + std::to_string(v));
     }
     writeTaggedSection(w, s.unknownTaggedFields);
@@ -102,7 +102,7 @@ void encodeStruct(Writer& w, const DescribeClusterResponse& s, [[maybe_unused]] 
     }
     if (v >= 1) {
         w.writeInt8(s.endpointType);
-    } else if (!(s.endpointType == static_cast<int8_t>(1))) {
+    } else if (!(s.endpointType == 1)) {
         w.fail("DescribeClusterResponse.EndpointType cannot be sent in version " + std::to_string(v));
     }
     w.writeString(s.clusterId, true);

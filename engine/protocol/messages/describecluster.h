@@ -19,7 +19,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     bool includeClusterAuthorizedOperations = false;
-    int8_t endpointType = static_cast<int8_t>(1);
+    int8_t endpointType = 1;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -50,9 +50,9 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
-    int8_t endpointType = static_cast<int8_t>(1);
+    int8_t endpointType = 1;
     std::string clusterId;
     int32_t controllerId = -1;
     std::vector<DescribeClusterBroker> brokers;

@@ -19,7 +19,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
     struct DescribeConfigsResource {
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         std::optional<std::vector<std::string>> configurationKeys{std::vector<std::string>{}};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -52,7 +52,7 @@ public:
     struct DescribeConfigsSynonym {
         std::string name;
         std::optional<std::string> value{std::string("")};
-        int8_t source = static_cast<int8_t>(0);
+        int8_t source = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DescribeConfigsSynonym&, const DescribeConfigsSynonym&) = default;
     };
@@ -62,19 +62,19 @@ public:
         std::optional<std::string> value{std::string("")};
         bool readOnly = false;
         bool isDefault = false;
-        int8_t configSource = static_cast<int8_t>(-1);
+        int8_t configSource = -1;
         bool isSensitive = false;
         std::vector<DescribeConfigsSynonym> synonyms;
-        int8_t configType = static_cast<int8_t>(0);
+        int8_t configType = 0;
         std::optional<std::string> documentation{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const DescribeConfigsResourceResult&, const DescribeConfigsResourceResult&) = default;
     };
 
     struct DescribeConfigsResult {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         std::vector<DescribeConfigsResourceResult> configs;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -68,7 +68,7 @@ public:
         friend bool operator==(const DescribedDelegationToken&, const DescribedDelegationToken&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<DescribedDelegationToken> tokens;
     int32_t throttleTimeMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -52,7 +52,7 @@ public:
     };
 
     struct DescribedGroup {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::string groupId;
         std::string groupState;
         std::string protocolType;

@@ -63,7 +63,7 @@ public:
     };
 
     struct DescribeLogDirsResult {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::string logDir;
         std::vector<DescribeLogDirsTopic> topics;
         int64_t totalBytes = INT64_C(-1);
@@ -73,7 +73,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<DescribeLogDirsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -59,7 +59,7 @@ public:
 
     struct PartitionResponse {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         std::vector<ProducerState> activeProducers;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -64,7 +64,7 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         int32_t leaderId = 0;
         int32_t leaderEpoch = 0;
@@ -85,7 +85,7 @@ public:
     struct Listener {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Listener&, const Listener&) = default;
     };
@@ -97,7 +97,7 @@ public:
         friend bool operator==(const Node&, const Node&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<TopicData> topics;
     std::vector<Node> nodes;

@@ -55,7 +55,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     struct DescribeTopicPartitionsResponsePartition {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int32_t partitionIndex = 0;
         int32_t leaderId = 0;
         int32_t leaderEpoch = -1;
@@ -69,7 +69,7 @@ public:
     };
 
     struct DescribeTopicPartitionsResponseTopic {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> name{std::string("")};
         ::partita::Uuid topicId;
         bool isInternal = false;

@@ -47,13 +47,13 @@ public:
     };
 
     struct TransactionState {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::string transactionalId;
         std::string transactionState;
         int32_t transactionTimeoutMs = 0;
         int64_t transactionStartTimeMs = INT64_C(0);
         int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = static_cast<int16_t>(0);
+        int16_t producerEpoch = 0;
         std::vector<TopicData> topics;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const TransactionState&, const TransactionState&) = default;

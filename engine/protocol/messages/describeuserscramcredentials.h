@@ -46,7 +46,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     struct CredentialInfo {
-        int8_t mechanism = static_cast<int8_t>(0);
+        int8_t mechanism = 0;
         int32_t iterations = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const CredentialInfo&, const CredentialInfo&) = default;
@@ -54,7 +54,7 @@ public:
 
     struct DescribeUserScramCredentialsResult {
         std::string user;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         std::vector<CredentialInfo> credentialInfos;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -62,7 +62,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<DescribeUserScramCredentialsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

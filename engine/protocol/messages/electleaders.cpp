@@ -50,7 +50,7 @@ void decodeStruct(Reader& r, ElectLeadersRequest::TopicPartitions& s, [[maybe_un
 void encodeStruct(Writer& w, const ElectLeadersRequest& s, [[maybe_unused]] int16_t v) {
     if (v >= 1) {
         w.writeInt8(s.electionType);
-    } else if (!(s.electionType == static_cast<int8_t>(0))) {
+    } else if (!(s.electionType == 0)) {
         w.fail("ElectLeadersRequest.ElectionType cannot be sent in version " + std::to_string(v));
     }
     if (!s.topicPartitions.has_value()) {
@@ -199,7 +199,7 @@ void encodeStruct(Writer& w, const ElectLeadersResponse& s, [[maybe_unused]] int
     w.writeInt32(s.throttleTimeMs);
     if (v >= 1) {
         w.writeInt16(s.errorCode);
-    } else if (!(s.errorCode == static_cast<int16_t>(0))) {
+    } else if (!(s.errorCode == 0)) {
         w.fail("ElectLeadersResponse.ErrorCode cannot be sent in version " + std::to_string(v));
     }
     w.writeArrayLength(s.replicaElectionResults.size(), v >= 2);

@@ -25,7 +25,7 @@ public:
         friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
     };
 
-    int8_t electionType = static_cast<int8_t>(0);
+    int8_t electionType = 0;
     std::optional<std::vector<TopicPartitions>> topicPartitions{std::vector<TopicPartitions>{}};
     int32_t timeoutMs = 60000;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -50,7 +50,7 @@ public:
 
     struct PartitionResult {
         int32_t partitionId = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
@@ -64,7 +64,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<ReplicaElectionResult> replicaElectionResults;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -45,7 +45,7 @@ public:
     struct LeaderEndpoint {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const LeaderEndpoint&, const LeaderEndpoint&) = default;
     };
@@ -75,7 +75,7 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int32_t leaderId = 0;
         int32_t leaderEpoch = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -92,12 +92,12 @@ public:
     struct NodeEndpoint {
         int32_t nodeId = 0;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<TopicData> topics;
     std::vector<NodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -42,7 +42,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     std::optional<::partita::Bytes> responseData;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -59,7 +59,7 @@ public:
     int32_t maxWaitMs = 0;
     int32_t minBytes = 0;
     int32_t maxBytes = 2147483647;
-    int8_t isolationLevel = static_cast<int8_t>(0);
+    int8_t isolationLevel = 0;
     int32_t sessionId = 0;
     int32_t sessionEpoch = -1;
     std::vector<FetchTopic> topics;
@@ -115,7 +115,7 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int64_t highWatermark = INT64_C(0);
         int64_t lastStableOffset = INT64_C(-1);
         int64_t logStartOffset = INT64_C(-1);
@@ -147,7 +147,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int32_t sessionId = 0;
     std::vector<FetchableTopicResponse> responses;
     std::vector<NodeEndpoint> nodeEndpoints;

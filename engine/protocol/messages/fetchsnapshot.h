@@ -82,7 +82,7 @@ public:
 
     struct PartitionSnapshot {
         int32_t index = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         SnapshotId snapshotId;
         LeaderIdAndEpoch currentLeader;
         int64_t size = INT64_C(0);
@@ -102,13 +102,13 @@ public:
     struct NodeEndpoint {
         int32_t nodeId = 0;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<TopicSnapshot> topics;
     std::vector<NodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

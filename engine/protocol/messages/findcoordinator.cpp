@@ -20,7 +20,7 @@ void encodeStruct(Writer& w, const FindCoordinatorRequest& s, [[maybe_unused]] i
     }
     if (v >= 1) {
         w.writeInt8(s.keyType);
-    } else if (!(s.keyType == static_cast<int8_t>(0))) {
+    } else if (!(s.keyType == 0)) {
         w.fail("FindCoordinatorRequest.KeyType cannot be sent in version " + std::to_string(v));
     }
     if (v >= 4) {
@@ -138,7 +138,7 @@ void encodeStruct(Writer& w, const FindCoordinatorResponse& s, [[maybe_unused]] 
     }
     if (v <= 3) {
         w.writeInt16(s.errorCode);
-    } else if (!(s.errorCode == static_cast<int16_t>(0))) {
+    } else if (!(s.errorCode == 0)) {
         w.fail("FindCoordinatorResponse.ErrorCode cannot be sent in version " + std::to_string(v));
     }
     if (v >= 1 && v <= 3) {

@@ -19,7 +19,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
     std::string key;
-    int8_t keyType = static_cast<int8_t>(0);
+    int8_t keyType = 0;
     std::vector<std::string> coordinatorKeys;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -46,14 +46,14 @@ public:
         int32_t nodeId = 0;
         std::string host;
         int32_t port = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Coordinator&, const Coordinator&) = default;
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     int32_t nodeId = 0;
     std::string host;

@@ -20,14 +20,14 @@ public:
 
     struct AlterableConfig {
         std::string name;
-        int8_t configOperation = static_cast<int8_t>(0);
+        int8_t configOperation = 0;
         std::optional<std::string> value{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AlterableConfig&, const AlterableConfig&) = default;
     };
 
     struct AlterConfigsResource {
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         std::vector<AlterableConfig> configs;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -57,9 +57,9 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
     struct AlterConfigsResourceResponse {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = static_cast<int8_t>(0);
+        int8_t resourceType = 0;
         std::string resourceName;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AlterConfigsResourceResponse&, const AlterConfigsResourceResponse&) = default;

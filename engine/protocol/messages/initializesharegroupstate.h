@@ -57,7 +57,7 @@ public:
 
     struct PartitionResult {
         int32_t partition = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const PartitionResult&, const PartitionResult&) = default;

@@ -26,7 +26,7 @@ void encodeStruct(Writer& w, const InitProducerIdRequest& s, [[maybe_unused]] in
     }
     if (v >= 3) {
         w.writeInt16(s.producerEpoch);
-    } else if (!(s.producerEpoch == static_cast<int16_t>(-1))) {
+    } else if (!(s.producerEpoch == -1)) {
         w.fail("InitProducerIdRequest.ProducerEpoch cannot be sent in version " + std::to_string(v));
     }
     if (v >= 2) {

@@ -21,7 +21,7 @@ public:
     std::optional<std::string> transactionalId{std::string("")};
     int32_t transactionTimeoutMs = 0;
     int64_t producerId = INT64_C(-1);
-    int16_t producerEpoch = static_cast<int16_t>(-1);
+    int16_t producerEpoch = -1;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -43,9 +43,9 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int64_t producerId = INT64_C(-1);
-    int16_t producerEpoch = static_cast<int16_t>(0);
+    int16_t producerEpoch = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -62,7 +62,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int32_t generationId = -1;
     std::optional<std::string> protocolType;
     std::optional<std::string> protocolName{std::string("")};

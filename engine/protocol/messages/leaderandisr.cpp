@@ -52,7 +52,7 @@ void encodeStruct(Writer& w, const LeaderAndIsrRequest::LeaderAndIsrPartitionSta
     }
     if (v >= 6) {
         w.writeInt8(s.leaderRecoveryState);
-    } else if (!(s.leaderRecoveryState == static_cast<int8_t>(0))) {
+    } else if (!(s.leaderRecoveryState == 0)) {
         w.fail("LeaderAndIsrRequest.LeaderRecoveryState cannot be sent in version " + std::to_string(v));
     }
     if (v >= 4) {
@@ -210,7 +210,7 @@ void encodeStruct(Writer& w, const LeaderAndIsrRequest& s, [[maybe_unused]] int1
     }
     if (v >= 5) {
         w.writeInt8(s.type);
-    } else if (!(s.type == static_cast<int8_t>(0))) {
+    } else if (!(s.type == 0)) {
         w.fail("LeaderAndIsrRequest.Type cannot be sent in version " + std::to_string(v));
     }
     if (v <= 1) {

@@ -30,7 +30,7 @@ public:
         std::vector<int32_t> addingReplicas;
         std::vector<int32_t> removingReplicas;
         bool isNew = false;
-        int8_t leaderRecoveryState = static_cast<int8_t>(0);
+        int8_t leaderRecoveryState = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const LeaderAndIsrPartitionState&, const LeaderAndIsrPartitionState&) = default;
     };
@@ -55,7 +55,7 @@ public:
     bool isKRaftController = false;
     int32_t controllerEpoch = 0;
     int64_t brokerEpoch = INT64_C(-1);
-    int8_t type = static_cast<int8_t>(0);
+    int8_t type = 0;
     std::vector<LeaderAndIsrPartitionState> ungroupedPartitionStates;
     std::vector<LeaderAndIsrTopicState> topicStates;
     std::vector<LeaderAndIsrLiveLeader> liveLeaders;
@@ -82,7 +82,7 @@ public:
     struct LeaderAndIsrPartitionError {
         std::string topicName;
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const LeaderAndIsrPartitionError&, const LeaderAndIsrPartitionError&) = default;
     };
@@ -94,7 +94,7 @@ public:
         friend bool operator==(const LeaderAndIsrTopicError&, const LeaderAndIsrTopicError&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<LeaderAndIsrPartitionError> partitionErrors;
     std::vector<LeaderAndIsrTopicError> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

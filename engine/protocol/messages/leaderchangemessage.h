@@ -25,7 +25,7 @@ public:
         friend bool operator==(const Voter&, const Voter&) = default;
     };
 
-    int16_t version = static_cast<int16_t>(0);
+    int16_t version = 0;
     int32_t leaderId = 0;
     std::vector<Voter> voters;
     std::vector<Voter> grantingVoters;

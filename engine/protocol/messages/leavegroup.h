@@ -52,13 +52,13 @@ public:
     struct MemberResponse {
         std::string memberId;
         std::optional<std::string> groupInstanceId{std::string("")};
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const MemberResponse&, const MemberResponse&) = default;
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<MemberResponse> members;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

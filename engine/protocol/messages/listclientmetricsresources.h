@@ -45,7 +45,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<ClientMetricsResource> clientMetricsResources;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -50,7 +50,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<ListedGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -85,7 +85,7 @@ void encodeStruct(Writer& w, const ListOffsetsRequest& s, [[maybe_unused]] int16
     w.writeInt32(s.replicaId);
     if (v >= 2) {
         w.writeInt8(s.isolationLevel);
-    } else if (!(s.isolationLevel == static_cast<int8_t>(0))) {
+    } else if (!(s.isolationLevel == 0)) {
         w.fail("ListOffsetsRequest.IsolationLevel cannot be sent in version " + std::to_string(v));
     }
     w.writeArrayLength(s.topics.size(), v >= 6);

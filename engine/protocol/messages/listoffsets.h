@@ -35,7 +35,7 @@ public:
     };
 
     int32_t replicaId = 0;
-    int8_t isolationLevel = static_cast<int8_t>(0);
+    int8_t isolationLevel = 0;
     std::vector<ListOffsetsTopic> topics;
     int32_t timeoutMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -60,7 +60,7 @@ public:
 
     struct ListOffsetsPartitionResponse {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::vector<int64_t> oldStyleOffsets;
         int64_t timestamp = INT64_C(-1);
         int64_t offset = INT64_C(-1);

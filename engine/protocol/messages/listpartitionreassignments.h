@@ -64,7 +64,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<OngoingTopicReassignment> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -59,7 +59,7 @@ public:
     };
 
     struct MetadataResponsePartition {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int32_t partitionIndex = 0;
         int32_t leaderId = 0;
         int32_t leaderEpoch = -1;
@@ -71,7 +71,7 @@ public:
     };
 
     struct MetadataResponseTopic {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> name{std::string("")};
         ::partita::Uuid topicId;
         bool isInternal = false;

@@ -63,7 +63,7 @@ public:
 
     struct OffsetCommitResponsePartition {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const OffsetCommitResponsePartition&, const OffsetCommitResponsePartition&) = default;
     };

@@ -55,7 +55,7 @@ public:
 
     struct OffsetDeleteResponsePartition {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const OffsetDeleteResponsePartition&, const OffsetDeleteResponsePartition&) = default;
     };
@@ -67,7 +67,7 @@ public:
         friend bool operator==(const OffsetDeleteResponseTopic&, const OffsetDeleteResponseTopic&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int32_t throttleTimeMs = 0;
     std::vector<OffsetDeleteResponseTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -70,7 +70,7 @@ public:
         int64_t committedOffset = INT64_C(0);
         int32_t committedLeaderEpoch = -1;
         std::optional<std::string> metadata{std::string("")};
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const OffsetFetchResponsePartition&, const OffsetFetchResponsePartition&) = default;
     };
@@ -87,7 +87,7 @@ public:
         int64_t committedOffset = INT64_C(0);
         int32_t committedLeaderEpoch = -1;
         std::optional<std::string> metadata{std::string("")};
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const OffsetFetchResponsePartitions&, const OffsetFetchResponsePartitions&) = default;
     };
@@ -102,14 +102,14 @@ public:
     struct OffsetFetchResponseGroup {
         std::string groupId;
         std::vector<OffsetFetchResponseTopics> topics;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const OffsetFetchResponseGroup&, const OffsetFetchResponseGroup&) = default;
     };
 
     int32_t throttleTimeMs = 0;
     std::vector<OffsetFetchResponseTopic> topics;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<OffsetFetchResponseGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -56,7 +56,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
     struct EpochEndOffset {
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int32_t partition = 0;
         int32_t leaderEpoch = -1;
         int64_t endOffset = INT64_C(-1);

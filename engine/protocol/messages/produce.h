@@ -33,7 +33,7 @@ public:
     };
 
     std::optional<std::string> transactionalId;
-    int16_t acks = static_cast<int16_t>(0);
+    int16_t acks = 0;
     int32_t timeoutMs = 0;
     std::vector<TopicProduceData> topicData;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -72,7 +72,7 @@ public:
 
     struct PartitionProduceResponse {
         int32_t index = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         int64_t baseOffset = INT64_C(0);
         int64_t logAppendTimeMs = INT64_C(-1);
         int64_t logStartOffset = INT64_C(-1);

@@ -21,7 +21,7 @@ public:
     ::partita::Uuid clientInstanceId;
     int32_t subscriptionId = 0;
     bool terminating = false;
-    int8_t compressionType = static_cast<int8_t>(0);
+    int8_t compressionType = 0;
     ::partita::Bytes metrics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -44,7 +44,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -57,15 +57,15 @@ public:
     struct StateBatch {
         int64_t firstOffset = INT64_C(0);
         int64_t lastOffset = INT64_C(0);
-        int8_t deliveryState = static_cast<int8_t>(0);
-        int16_t deliveryCount = static_cast<int16_t>(0);
+        int8_t deliveryState = 0;
+        int16_t deliveryCount = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const StateBatch&, const StateBatch&) = default;
     };
 
     struct PartitionResult {
         int32_t partition = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         int32_t stateEpoch = 0;
         int64_t startOffset = INT64_C(0);

@@ -56,7 +56,7 @@ public:
 
     struct PartitionResult {
         int32_t partition = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         int32_t stateEpoch = 0;
         int64_t startOffset = INT64_C(0);

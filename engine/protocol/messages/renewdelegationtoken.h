@@ -40,7 +40,7 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     int64_t expiryTimestampMs = INT64_C(0);
     int32_t throttleTimeMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

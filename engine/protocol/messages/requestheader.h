@@ -18,8 +18,8 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    int16_t requestApiKey = static_cast<int16_t>(0);
-    int16_t requestApiVersion = static_cast<int16_t>(0);
+    int16_t requestApiKey = 0;
+    int16_t requestApiVersion = 0;
     int32_t correlationId = 0;
     std::optional<std::string> clientId{std::string("")};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -39,7 +39,7 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     ::partita::Bytes authBytes;
     int64_t sessionLifetimeMs = INT64_C(0);

@@ -39,7 +39,7 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = -1;  // -1: never flexible
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<std::string> mechanisms;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -73,7 +73,7 @@ public:
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
         LeaderIdAndEpoch currentLeader;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -97,7 +97,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
     std::vector<ShareAcknowledgeTopicResponse> responses;
     std::vector<NodeEndpoint> nodeEndpoints;

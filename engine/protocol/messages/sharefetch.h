@@ -86,16 +86,16 @@ public:
     struct AcquiredRecords {
         int64_t firstOffset = INT64_C(0);
         int64_t lastOffset = INT64_C(0);
-        int16_t deliveryCount = static_cast<int16_t>(0);
+        int16_t deliveryCount = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const AcquiredRecords&, const AcquiredRecords&) = default;
     };
 
     struct PartitionData {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage;
-        int16_t acknowledgeErrorCode = static_cast<int16_t>(0);
+        int16_t acknowledgeErrorCode = 0;
         std::optional<std::string> acknowledgeErrorMessage;
         LeaderIdAndEpoch currentLeader;
         std::optional<::partita::Bytes> records;
@@ -121,7 +121,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
     std::vector<ShareFetchableTopicResponse> responses;
     std::vector<NodeEndpoint> nodeEndpoints;

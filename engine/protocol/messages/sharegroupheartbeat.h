@@ -57,7 +57,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
     std::optional<std::string> memberId;
     int32_t memberEpoch = 0;

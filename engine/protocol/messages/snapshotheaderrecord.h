@@ -18,7 +18,7 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    int16_t version = static_cast<int16_t>(0);
+    int16_t version = 0;
     int64_t lastContainedLogTimestamp = INT64_C(0);
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

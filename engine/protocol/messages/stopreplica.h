@@ -78,12 +78,12 @@ public:
     struct StopReplicaPartitionError {
         std::string topicName;
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const StopReplicaPartitionError&, const StopReplicaPartitionError&) = default;
     };
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::vector<StopReplicaPartitionError> partitionErrors;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -37,7 +37,7 @@ public:
     std::string transactionalId;
     std::string groupId;
     int64_t producerId = INT64_C(0);
-    int16_t producerEpoch = static_cast<int16_t>(0);
+    int16_t producerEpoch = 0;
     int32_t generationId = -1;
     std::string memberId;
     std::optional<std::string> groupInstanceId;
@@ -64,7 +64,7 @@ public:
 
     struct TxnOffsetCommitResponsePartition {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const TxnOffsetCommitResponsePartition&, const TxnOffsetCommitResponsePartition&) = default;
     };

@@ -40,7 +40,7 @@ public:
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -24,7 +24,7 @@ void encodeStruct(Writer& w, const UpdateFeaturesRequest::FeatureUpdateKey& s, [
     }
     if (v >= 1) {
         w.writeInt8(s.upgradeType);
-    } else if (!(s.upgradeType == static_cast<int8_t>(1))) {
+    } else if (!(s.upgradeType == 1)) {
         w.fail("UpdateFeaturesRequest.UpgradeType cannot be sent in version " + std::to_string(v));
     }
     writeTaggedSection(w, s.unknownTaggedFields);

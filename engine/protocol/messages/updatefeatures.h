@@ -20,9 +20,9 @@ public:
 
     struct FeatureUpdateKey {
         std::string feature;
-        int16_t maxVersionLevel = static_cast<int16_t>(0);
+        int16_t maxVersionLevel = 0;
         bool allowDowngrade = false;
-        int8_t upgradeType = static_cast<int8_t>(1);
+        int8_t upgradeType = 1;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const FeatureUpdateKey&, const FeatureUpdateKey&) = default;
     };
@@ -52,14 +52,14 @@ public:
 
     struct UpdatableFeatureResult {
         std::string feature;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         std::optional<std::string> errorMessage{std::string("")};
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const UpdatableFeatureResult&, const UpdatableFeatureResult&) = default;
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
     std::vector<UpdatableFeatureResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -236,7 +236,7 @@ void encodeStruct(Writer& w, const UpdateMetadataRequest& s, [[maybe_unused]] in
     } else if (!(s.isKRaftController == false)) {
         w.fail("UpdateMetadataRequest.isKRaftController cannot be sent in version " + std::to_string(v));
     }
-    if (!(v >= 8) && !(s.type == static_cast<int8_t>(0))) w.fail("UpdateMetadataRequest.Type cannot be sent in version " + std::to_string(v));
+    if (!(v >= 8) && !(s.type == 0)) w.fail("UpdateMetadataRequest.Type cannot be sent in version " + std::to_string(v));
     w.writeInt32(s.controllerEpoch);
     if (v >= 5) {
         w.writeInt64(s.brokerEpoch);
@@ -263,7 +263,7 @@ void encodeStruct(Writer& w, const UpdateMetadataRequest& s, [[maybe_unused]] in
     }
     if (v >= 6) {
         uint32_t known = 0;
-        const bool has0 = (v >= 8) && !(s.type == static_cast<int8_t>(0));
+        const bool has0 = (v >= 8) && !(s.type == 0);
         known += has0 ? 1 : 0;
         w.writeUnsignedVarint(known + static_cast<uint32_t>(s.unknownTaggedFields.size()));
         size_t nextUnknown = 0;

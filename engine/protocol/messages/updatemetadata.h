@@ -44,7 +44,7 @@ public:
         int32_t port = 0;
         std::string host;
         std::string listener;
-        int16_t securityProtocol = static_cast<int16_t>(0);
+        int16_t securityProtocol = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const UpdateMetadataEndpoint&, const UpdateMetadataEndpoint&) = default;
     };
@@ -61,7 +61,7 @@ public:
 
     int32_t controllerId = 0;
     bool isKRaftController = false;
-    int8_t type = static_cast<int8_t>(0);
+    int8_t type = 0;
     int32_t controllerEpoch = 0;
     int64_t brokerEpoch = INT64_C(-1);
     std::vector<UpdateMetadataPartitionState> ungroupedPartitionStates;
@@ -87,7 +87,7 @@ public:
     static constexpr int16_t kHighestVersion = 8;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

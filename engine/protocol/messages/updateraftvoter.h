@@ -21,14 +21,14 @@ public:
     struct Listener {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Listener&, const Listener&) = default;
     };
 
     struct KRaftVersionFeature {
-        int16_t minSupportedVersion = static_cast<int16_t>(0);
-        int16_t maxSupportedVersion = static_cast<int16_t>(0);
+        int16_t minSupportedVersion = 0;
+        int16_t maxSupportedVersion = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const KRaftVersionFeature&, const KRaftVersionFeature&) = default;
     };
@@ -69,7 +69,7 @@ public:
     };
 
     int32_t throttleTimeMs = 0;
-    int16_t errorCode = static_cast<int16_t>(0);
+    int16_t errorCode = 0;
     CurrentLeader currentLeader;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -21,14 +21,14 @@ public:
     struct Endpoint {
         std::string name;
         std::string host;
-        uint16_t port = static_cast<uint16_t>(0);
+        uint16_t port = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const Endpoint&, const Endpoint&) = default;
     };
 
     struct KRaftVersionFeature {
-        int16_t minSupportedVersion = static_cast<int16_t>(0);
-        int16_t maxSupportedVersion = static_cast<int16_t>(0);
+        int16_t minSupportedVersion = 0;
+        int16_t maxSupportedVersion = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const KRaftVersionFeature&, const KRaftVersionFeature&) = default;
     };
@@ -42,7 +42,7 @@ public:
         friend bool operator==(const Voter&, const Voter&) = default;
     };
 
-    int16_t version = static_cast<int16_t>(0);
+    int16_t version = 0;
     std::vector<Voter> voters;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

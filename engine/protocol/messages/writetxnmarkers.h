@@ -27,7 +27,7 @@ public:
 
     struct WritableTxnMarker {
         int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = static_cast<int16_t>(0);
+        int16_t producerEpoch = 0;
         bool transactionResult = false;
         std::vector<WritableTxnMarkerTopic> topics;
         int32_t coordinatorEpoch = 0;
@@ -58,7 +58,7 @@ public:
 
     struct WritableTxnMarkerPartitionResult {
         int32_t partitionIndex = 0;
-        int16_t errorCode = static_cast<int16_t>(0);
+        int16_t errorCode = 0;
         ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
         friend bool operator==(const WritableTxnMarkerPartitionResult&, const WritableTxnMarkerPartitionResult&) = default;
     };

@@ -15,10 +15,19 @@ inline constexpr size_t kMaxVarlongBytes = 10;
 // Reads a varint from [p, end). Returns the position after it, or nullptr when the input ends
 // inside it or it runs over 5 bytes. Bits above 32 in the fifth byte are dropped, as Kafka does.
 inline const uint8_t* readVarint(const uint8_t* p, const uint8_t* end, int32_t& out) {
-    if (p < end && *p < 0x80) {
-        const uint32_t raw = *p;
-        out = int32_t((raw >> 1) ^ (0u - (raw & 1)));
-        return p + 1;
+    // One- and two-byte varints (values up to +-8191: lengths of small records, offset
+    // deltas within a batch) are nearly all a record holds, so they skip the loop.
+    if (end - p >= 2) {
+        if (p[0] < 0x80) {
+            const uint32_t raw = p[0];
+            out = int32_t((raw >> 1) ^ (0u - (raw & 1)));
+            return p + 1;
+        }
+        if (p[1] < 0x80) {
+            const uint32_t raw = uint32_t(p[0] & 0x7F) | (uint32_t(p[1]) << 7);
+            out = int32_t((raw >> 1) ^ (0u - (raw & 1)));
+            return p + 2;
+        }
     }
     uint32_t raw = 0;
     for (unsigned shift = 0; shift < 35; shift += 7) {
@@ -34,10 +43,17 @@ inline const uint8_t* readVarint(const uint8_t* p, const uint8_t* end, int32_t& 
 }
 
 inline const uint8_t* readVarlong(const uint8_t* p, const uint8_t* end, int64_t& out) {
-    if (p < end && *p < 0x80) {
-        const uint64_t raw = *p;
-        out = int64_t((raw >> 1) ^ (0ull - (raw & 1)));
-        return p + 1;
+    if (end - p >= 2) {
+        if (p[0] < 0x80) {
+            const uint64_t raw = p[0];
+            out = int64_t((raw >> 1) ^ (0ull - (raw & 1)));
+            return p + 1;
+        }
+        if (p[1] < 0x80) {
+            const uint64_t raw = uint64_t(p[0] & 0x7F) | (uint64_t(p[1]) << 7);
+            out = int64_t((raw >> 1) ^ (0ull - (raw & 1)));
+            return p + 2;
+        }
     }
     uint64_t raw = 0;
     for (unsigned shift = 0; shift < 70; shift += 7) {
