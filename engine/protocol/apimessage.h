@@ -1,6 +1,7 @@
 // ApiMessage: the interface every generated request, response, header and data struct shares.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct RawTaggedField {
     friend bool operator==(const RawTaggedField&, const RawTaggedField&) = default;
 };
 using UnknownTaggedFields = std::vector<RawTaggedField>;
+
+// float64 fields compare by their bits: NaN equals itself, and equal values mean equal
+// wire bytes, which is what a codec round trip needs.
+inline bool sameBits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
 
 class ApiMessage {
 public:

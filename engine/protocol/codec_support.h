@@ -20,9 +20,12 @@ inline void writeTaggedSection(Writer& w, const UnknownTaggedFields& unknown) {
     }
 }
 
+// A limit above every 32-bit tag, to flush all remaining unknown tags.
+inline constexpr uint64_t kAfterLastTag = uint64_t{1} << 32;
+
 // Tags go out in ascending order: before writing known tag `limit`, flush the unknown
 // ones below it. Unknown fields are kept in the order they were read, which is ascending.
-inline void writeUnknownTagsBelow(Writer& w, const UnknownTaggedFields& unknown, size_t& next, uint32_t limit) {
+inline void writeUnknownTagsBelow(Writer& w, const UnknownTaggedFields& unknown, size_t& next, uint64_t limit) {
     while (next < unknown.size() && unknown[next].tag < limit) {
         const RawTaggedField& f = unknown[next++];
         w.writeUnsignedVarint(f.tag);

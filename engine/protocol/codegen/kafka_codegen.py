@@ -305,7 +305,7 @@ class Gen:
             return "std::string"
         if e in ("bytes", "records"):
             return "::partita::Bytes"
-        return e  # nested struct: resolved inside the message class
+        return self.msg.name + e  # nested structs live at namespace scope, prefixed
 
     def field_cpp(self, f: Field) -> str:
         base = self.elem_cpp(f)
@@ -392,8 +392,22 @@ class Gen:
             out.append(f"{indent}{self.field_cpp(f)} {f.member}{self.default_init(f)};")
         out.append(f"{indent}::partita::protocol::UnknownTaggedFields unknownTaggedFields;")
         if not top:
-            out.append(f"{indent}friend bool operator==(const {name}&, const {name}&) = default;")
+            if any(f.element == "float64" for f in fields):
+                # doubles compare by bits, so NaN equals itself (same bits, same wire bytes)
+                out.append(f"{indent}friend bool operator==(const {name}& a, const {name}& b) {{")
+                out.append(f"{indent}    return " + f"\n{indent}        && ".join(self.field_equal(f) for f in fields)
+                           + f"\n{indent}        && a.unknownTaggedFields == b.unknownTaggedFields;")
+                out.append(f"{indent}}}")
+            else:
+                out.append(f"{indent}friend bool operator==(const {name}&, const {name}&) = default;")
         return out
+
+    def field_equal(self, f: Field) -> str:
+        if f.element == "float64" and not f.is_array:
+            return f"::partita::protocol::sameBits(a.{f.member}, b.{f.member})"
+        if f.element == "float64":
+            raise SystemExit(f"{self.msg.name}.{f.name}: arrays of float64 need a bitwise comparison")
+        return f"a.{f.member} == b.{f.member}"
 
     def header(self) -> str:
         m = self.msg
@@ -415,17 +429,26 @@ class Gen:
         m = self.msg
         flex_lo = m.flexible.lo if not m.flexible.empty() else -1
         key = m.api_key if m.api_key is not None else -1
-        L = [f"class {m.name} final : public ApiMessage {{", "public:"]
+        L = []
+        for sname in m.struct_order:
+            st = m.structs[sname]
+            L.append(f"struct {m.name}{sname} {{")
+            L += self.struct_decl(f"{m.name}{sname}", st.fields, "    ", top=False)
+            L.append("};")
+            L.append("")
+        L += [f"class {m.name} final : public ApiMessage {{", "public:"]
         L.append(f"    static constexpr int16_t kApiKey = {key};")
         L.append(f"    static constexpr int16_t kLowestVersion = {m.valid.lo};")
         L.append(f"    static constexpr int16_t kHighestVersion = {m.valid.hi};")
         L.append(f"    static constexpr int16_t kFirstFlexibleVersion = {flex_lo};  // -1: never flexible")
         L.append("")
+        # Nested structs are defined at namespace scope (prefixed with the message name) and
+        # aliased inside the class: a struct with default member initializers is not
+        # default-constructible inside its still-incomplete enclosing class for clang, which
+        # breaks std::optional<Nested>::emplace().
         for sname in m.struct_order:
-            s = m.structs[sname]
-            L.append(f"    struct {sname} {{")
-            L += self.struct_decl(sname, s.fields, "        ", top=False)
-            L.append("    };")
+            L.append(f"    using {sname} = {m.name}{sname};")
+        if m.struct_order:
             L.append("")
         L += self.struct_decl(m.name, m.fields, "    ", top=True)
         L.append("")
@@ -571,7 +594,7 @@ class Gen:
                     L += self.write_value(f, f"s.{f.member}", scope, ind + "    ", "true", "tw")
                     L.append(f"{ind}    writeTaggedField(w, {f.tag}, tw);")
                     L.append(f"{ind}}}")
-                L.append(f"{ind}writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);")
+                L.append(f"{ind}writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);")
             if flex_cond is not None:
                 L.append("    } else if (!s.unknownTaggedFields.empty()) {")
                 L.append(f"        w.fail(\"{m.name}: tagged fields cannot be sent in version \" + std::to_string(v));")
@@ -737,7 +760,7 @@ class Gen:
         L.append("}")
         L.append("")
         L.append(f"bool operator==(const {m.name}& a, const {m.name}& b) {{")
-        cmp = [f"a.{f.member} == b.{f.member}" for f in m.fields] + ["a.unknownTaggedFields == b.unknownTaggedFields"]
+        cmp = [self.field_equal(f) for f in m.fields] + ["a.unknownTaggedFields == b.unknownTaggedFields"]
         L.append("    return " + "\n        && ".join(cmp) + ";")
         L.append("}")
         L.append("")
@@ -830,6 +853,13 @@ def render_all(spec_dir: str):
     for m in messages:
         stem = api_file_stem(m)
         groups.setdefault(stem, []).append(m)
+
+    names = {}
+    for m in messages:
+        for cpp in [m.name] + [m.name + sn for sn in m.struct_order]:
+            if cpp in names:
+                raise SystemExit(f"C++ name {cpp} is generated twice ({names[cpp]} and {m.name})")
+            names[cpp] = m.name
 
     for stem, ms in sorted(groups.items()):
         ms.sort(key=lambda m: {"request": 0, "response": 1}.get(m.kind, 2))

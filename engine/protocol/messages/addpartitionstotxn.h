@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
+    std::string name;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddPartitionsToTxnRequestAddPartitionsToTxnTopic&, const AddPartitionsToTxnRequestAddPartitionsToTxnTopic&) = default;
+};
+
+struct AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
+    std::string transactionalId;
+    int64_t producerId = INT64_C(0);
+    int16_t producerEpoch = 0;
+    bool verifyOnly = false;
+    std::vector<AddPartitionsToTxnRequestAddPartitionsToTxnTopic> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddPartitionsToTxnRequestAddPartitionsToTxnTransaction&, const AddPartitionsToTxnRequestAddPartitionsToTxnTransaction&) = default;
+};
+
 class AddPartitionsToTxnRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 24;
@@ -18,28 +35,14 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct AddPartitionsToTxnTopic {
-        std::string name;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AddPartitionsToTxnTopic&, const AddPartitionsToTxnTopic&) = default;
-    };
+    using AddPartitionsToTxnTopic = AddPartitionsToTxnRequestAddPartitionsToTxnTopic;
+    using AddPartitionsToTxnTransaction = AddPartitionsToTxnRequestAddPartitionsToTxnTransaction;
 
-    struct AddPartitionsToTxnTransaction {
-        std::string transactionalId;
-        int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = 0;
-        bool verifyOnly = false;
-        std::vector<AddPartitionsToTxnTopic> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AddPartitionsToTxnTransaction&, const AddPartitionsToTxnTransaction&) = default;
-    };
-
-    std::vector<AddPartitionsToTxnTransaction> transactions;
+    std::vector<AddPartitionsToTxnRequestAddPartitionsToTxnTransaction> transactions;
     std::string v3AndBelowTransactionalId;
     int64_t v3AndBelowProducerId = INT64_C(0);
     int16_t v3AndBelowProducerEpoch = 0;
-    std::vector<AddPartitionsToTxnTopic> v3AndBelowTopics;
+    std::vector<AddPartitionsToTxnRequestAddPartitionsToTxnTopic> v3AndBelowTopics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -53,6 +56,27 @@ public:
     friend bool operator==(const AddPartitionsToTxnRequest& a, const AddPartitionsToTxnRequest& b);
 };
 
+struct AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
+    int32_t partitionIndex = 0;
+    int16_t partitionErrorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult&, const AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult&) = default;
+};
+
+struct AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
+    std::string name;
+    std::vector<AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult> resultsByPartition;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult&, const AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult&) = default;
+};
+
+struct AddPartitionsToTxnResponseAddPartitionsToTxnResult {
+    std::string transactionalId;
+    std::vector<AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult> topicResults;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddPartitionsToTxnResponseAddPartitionsToTxnResult&, const AddPartitionsToTxnResponseAddPartitionsToTxnResult&) = default;
+};
+
 class AddPartitionsToTxnResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 24;
@@ -60,31 +84,14 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct AddPartitionsToTxnPartitionResult {
-        int32_t partitionIndex = 0;
-        int16_t partitionErrorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AddPartitionsToTxnPartitionResult&, const AddPartitionsToTxnPartitionResult&) = default;
-    };
-
-    struct AddPartitionsToTxnTopicResult {
-        std::string name;
-        std::vector<AddPartitionsToTxnPartitionResult> resultsByPartition;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AddPartitionsToTxnTopicResult&, const AddPartitionsToTxnTopicResult&) = default;
-    };
-
-    struct AddPartitionsToTxnResult {
-        std::string transactionalId;
-        std::vector<AddPartitionsToTxnTopicResult> topicResults;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AddPartitionsToTxnResult&, const AddPartitionsToTxnResult&) = default;
-    };
+    using AddPartitionsToTxnPartitionResult = AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult;
+    using AddPartitionsToTxnTopicResult = AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult;
+    using AddPartitionsToTxnResult = AddPartitionsToTxnResponseAddPartitionsToTxnResult;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<AddPartitionsToTxnResult> resultsByTransaction;
-    std::vector<AddPartitionsToTxnTopicResult> resultsByTopicV3AndBelow;
+    std::vector<AddPartitionsToTxnResponseAddPartitionsToTxnResult> resultsByTransaction;
+    std::vector<AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult> resultsByTopicV3AndBelow;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,14 @@
 
 namespace partita::protocol {
 
+struct AddRaftVoterRequestListener {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AddRaftVoterRequestListener&, const AddRaftVoterRequestListener&) = default;
+};
+
 class AddRaftVoterRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 80;
@@ -18,19 +26,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Listener {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Listener&, const Listener&) = default;
-    };
+    using Listener = AddRaftVoterRequestListener;
 
     std::optional<std::string> clusterId{std::string("")};
     int32_t timeoutMs = 0;
     int32_t voterId = 0;
     ::partita::Uuid voterDirectoryId;
-    std::vector<Listener> listeners;
+    std::vector<AddRaftVoterRequestListener> listeners;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

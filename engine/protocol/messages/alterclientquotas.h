@@ -11,6 +11,33 @@
 
 namespace partita::protocol {
 
+struct AlterClientQuotasRequestEntityData {
+    std::string entityType;
+    std::optional<std::string> entityName{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterClientQuotasRequestEntityData&, const AlterClientQuotasRequestEntityData&) = default;
+};
+
+struct AlterClientQuotasRequestOpData {
+    std::string key;
+    double value = 0.0;
+    bool remove = false;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterClientQuotasRequestOpData& a, const AlterClientQuotasRequestOpData& b) {
+        return a.key == b.key
+            && ::partita::protocol::sameBits(a.value, b.value)
+            && a.remove == b.remove
+            && a.unknownTaggedFields == b.unknownTaggedFields;
+    }
+};
+
+struct AlterClientQuotasRequestEntryData {
+    std::vector<AlterClientQuotasRequestEntityData> entity;
+    std::vector<AlterClientQuotasRequestOpData> ops;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterClientQuotasRequestEntryData&, const AlterClientQuotasRequestEntryData&) = default;
+};
+
 class AlterClientQuotasRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 49;
@@ -18,29 +45,11 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct EntityData {
-        std::string entityType;
-        std::optional<std::string> entityName{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntityData&, const EntityData&) = default;
-    };
+    using EntityData = AlterClientQuotasRequestEntityData;
+    using OpData = AlterClientQuotasRequestOpData;
+    using EntryData = AlterClientQuotasRequestEntryData;
 
-    struct OpData {
-        std::string key;
-        double value = 0.0;
-        bool remove = false;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OpData&, const OpData&) = default;
-    };
-
-    struct EntryData {
-        std::vector<EntityData> entity;
-        std::vector<OpData> ops;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntryData&, const EntryData&) = default;
-    };
-
-    std::vector<EntryData> entries;
+    std::vector<AlterClientQuotasRequestEntryData> entries;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -55,6 +64,21 @@ public:
     friend bool operator==(const AlterClientQuotasRequest& a, const AlterClientQuotasRequest& b);
 };
 
+struct AlterClientQuotasResponseEntityData {
+    std::string entityType;
+    std::optional<std::string> entityName{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterClientQuotasResponseEntityData&, const AlterClientQuotasResponseEntityData&) = default;
+};
+
+struct AlterClientQuotasResponseEntryData {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    std::vector<AlterClientQuotasResponseEntityData> entity;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterClientQuotasResponseEntryData&, const AlterClientQuotasResponseEntryData&) = default;
+};
+
 class AlterClientQuotasResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 49;
@@ -62,23 +86,11 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct EntityData {
-        std::string entityType;
-        std::optional<std::string> entityName{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntityData&, const EntityData&) = default;
-    };
-
-    struct EntryData {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        std::vector<EntityData> entity;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntryData&, const EntryData&) = default;
-    };
+    using EntityData = AlterClientQuotasResponseEntityData;
+    using EntryData = AlterClientQuotasResponseEntryData;
 
     int32_t throttleTimeMs = 0;
-    std::vector<EntryData> entries;
+    std::vector<AlterClientQuotasResponseEntryData> entries;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

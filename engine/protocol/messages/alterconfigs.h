@@ -11,6 +11,21 @@
 
 namespace partita::protocol {
 
+struct AlterConfigsRequestAlterableConfig {
+    std::string name;
+    std::optional<std::string> value{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterConfigsRequestAlterableConfig&, const AlterConfigsRequestAlterableConfig&) = default;
+};
+
+struct AlterConfigsRequestAlterConfigsResource {
+    int8_t resourceType = 0;
+    std::string resourceName;
+    std::vector<AlterConfigsRequestAlterableConfig> configs;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterConfigsRequestAlterConfigsResource&, const AlterConfigsRequestAlterConfigsResource&) = default;
+};
+
 class AlterConfigsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 33;
@@ -18,22 +33,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AlterableConfig {
-        std::string name;
-        std::optional<std::string> value{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterableConfig&, const AlterableConfig&) = default;
-    };
+    using AlterableConfig = AlterConfigsRequestAlterableConfig;
+    using AlterConfigsResource = AlterConfigsRequestAlterConfigsResource;
 
-    struct AlterConfigsResource {
-        int8_t resourceType = 0;
-        std::string resourceName;
-        std::vector<AlterableConfig> configs;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterConfigsResource&, const AlterConfigsResource&) = default;
-    };
-
-    std::vector<AlterConfigsResource> resources;
+    std::vector<AlterConfigsRequestAlterConfigsResource> resources;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -48,6 +51,15 @@ public:
     friend bool operator==(const AlterConfigsRequest& a, const AlterConfigsRequest& b);
 };
 
+struct AlterConfigsResponseAlterConfigsResourceResponse {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int8_t resourceType = 0;
+    std::string resourceName;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterConfigsResponseAlterConfigsResourceResponse&, const AlterConfigsResponseAlterConfigsResourceResponse&) = default;
+};
+
 class AlterConfigsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 33;
@@ -55,17 +67,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AlterConfigsResourceResponse {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = 0;
-        std::string resourceName;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterConfigsResourceResponse&, const AlterConfigsResourceResponse&) = default;
-    };
+    using AlterConfigsResourceResponse = AlterConfigsResponseAlterConfigsResourceResponse;
 
     int32_t throttleTimeMs = 0;
-    std::vector<AlterConfigsResourceResponse> responses;
+    std::vector<AlterConfigsResponseAlterConfigsResourceResponse> responses;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,32 @@
 
 namespace partita::protocol {
 
+struct AlterPartitionRequestBrokerState {
+    int32_t brokerId = 0;
+    int64_t brokerEpoch = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionRequestBrokerState&, const AlterPartitionRequestBrokerState&) = default;
+};
+
+struct AlterPartitionRequestPartitionData {
+    int32_t partitionIndex = 0;
+    int32_t leaderEpoch = 0;
+    std::vector<int32_t> newIsr;
+    std::vector<AlterPartitionRequestBrokerState> newIsrWithEpochs;
+    int8_t leaderRecoveryState = 0;
+    int32_t partitionEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionRequestPartitionData&, const AlterPartitionRequestPartitionData&) = default;
+};
+
+struct AlterPartitionRequestTopicData {
+    std::string topicName;
+    ::partita::Uuid topicId;
+    std::vector<AlterPartitionRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionRequestTopicData&, const AlterPartitionRequestTopicData&) = default;
+};
+
 class AlterPartitionRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 56;
@@ -18,35 +44,13 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct BrokerState {
-        int32_t brokerId = 0;
-        int64_t brokerEpoch = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const BrokerState&, const BrokerState&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int32_t leaderEpoch = 0;
-        std::vector<int32_t> newIsr;
-        std::vector<BrokerState> newIsrWithEpochs;
-        int8_t leaderRecoveryState = 0;
-        int32_t partitionEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
+    using BrokerState = AlterPartitionRequestBrokerState;
+    using PartitionData = AlterPartitionRequestPartitionData;
+    using TopicData = AlterPartitionRequestTopicData;
 
     int32_t brokerId = 0;
     int64_t brokerEpoch = INT64_C(-1);
-    std::vector<TopicData> topics;
+    std::vector<AlterPartitionRequestTopicData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -60,6 +64,26 @@ public:
     friend bool operator==(const AlterPartitionRequest& a, const AlterPartitionRequest& b);
 };
 
+struct AlterPartitionResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    std::vector<int32_t> isr;
+    int8_t leaderRecoveryState = 0;
+    int32_t partitionEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionResponsePartitionData&, const AlterPartitionResponsePartitionData&) = default;
+};
+
+struct AlterPartitionResponseTopicData {
+    std::string topicName;
+    ::partita::Uuid topicId;
+    std::vector<AlterPartitionResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionResponseTopicData&, const AlterPartitionResponseTopicData&) = default;
+};
+
 class AlterPartitionResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 56;
@@ -67,29 +91,12 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        std::vector<int32_t> isr;
-        int8_t leaderRecoveryState = 0;
-        int32_t partitionEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
+    using PartitionData = AlterPartitionResponsePartitionData;
+    using TopicData = AlterPartitionResponseTopicData;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<TopicData> topics;
+    std::vector<AlterPartitionResponseTopicData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

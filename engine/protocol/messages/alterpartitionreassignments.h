@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct AlterPartitionReassignmentsRequestReassignablePartition {
+    int32_t partitionIndex = 0;
+    std::optional<std::vector<int32_t>> replicas;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionReassignmentsRequestReassignablePartition&, const AlterPartitionReassignmentsRequestReassignablePartition&) = default;
+};
+
+struct AlterPartitionReassignmentsRequestReassignableTopic {
+    std::string name;
+    std::vector<AlterPartitionReassignmentsRequestReassignablePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionReassignmentsRequestReassignableTopic&, const AlterPartitionReassignmentsRequestReassignableTopic&) = default;
+};
+
 class AlterPartitionReassignmentsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 45;
@@ -18,22 +32,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ReassignablePartition {
-        int32_t partitionIndex = 0;
-        std::optional<std::vector<int32_t>> replicas;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReassignablePartition&, const ReassignablePartition&) = default;
-    };
-
-    struct ReassignableTopic {
-        std::string name;
-        std::vector<ReassignablePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReassignableTopic&, const ReassignableTopic&) = default;
-    };
+    using ReassignablePartition = AlterPartitionReassignmentsRequestReassignablePartition;
+    using ReassignableTopic = AlterPartitionReassignmentsRequestReassignableTopic;
 
     int32_t timeoutMs = 60000;
-    std::vector<ReassignableTopic> topics;
+    std::vector<AlterPartitionReassignmentsRequestReassignableTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -47,6 +50,21 @@ public:
     friend bool operator==(const AlterPartitionReassignmentsRequest& a, const AlterPartitionReassignmentsRequest& b);
 };
 
+struct AlterPartitionReassignmentsResponseReassignablePartitionResponse {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionReassignmentsResponseReassignablePartitionResponse&, const AlterPartitionReassignmentsResponseReassignablePartitionResponse&) = default;
+};
+
+struct AlterPartitionReassignmentsResponseReassignableTopicResponse {
+    std::string name;
+    std::vector<AlterPartitionReassignmentsResponseReassignablePartitionResponse> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterPartitionReassignmentsResponseReassignableTopicResponse&, const AlterPartitionReassignmentsResponseReassignableTopicResponse&) = default;
+};
+
 class AlterPartitionReassignmentsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 45;
@@ -54,25 +72,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ReassignablePartitionResponse {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReassignablePartitionResponse&, const ReassignablePartitionResponse&) = default;
-    };
-
-    struct ReassignableTopicResponse {
-        std::string name;
-        std::vector<ReassignablePartitionResponse> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReassignableTopicResponse&, const ReassignableTopicResponse&) = default;
-    };
+    using ReassignablePartitionResponse = AlterPartitionReassignmentsResponseReassignablePartitionResponse;
+    using ReassignableTopicResponse = AlterPartitionReassignmentsResponseReassignableTopicResponse;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<ReassignableTopicResponse> responses;
+    std::vector<AlterPartitionReassignmentsResponseReassignableTopicResponse> responses;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

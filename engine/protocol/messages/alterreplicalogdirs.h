@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
+    std::string name;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterReplicaLogDirsRequestAlterReplicaLogDirTopic&, const AlterReplicaLogDirsRequestAlterReplicaLogDirTopic&) = default;
+};
+
+struct AlterReplicaLogDirsRequestAlterReplicaLogDir {
+    std::string path;
+    std::vector<AlterReplicaLogDirsRequestAlterReplicaLogDirTopic> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterReplicaLogDirsRequestAlterReplicaLogDir&, const AlterReplicaLogDirsRequestAlterReplicaLogDir&) = default;
+};
+
 class AlterReplicaLogDirsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 34;
@@ -18,21 +32,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AlterReplicaLogDirTopic {
-        std::string name;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterReplicaLogDirTopic&, const AlterReplicaLogDirTopic&) = default;
-    };
+    using AlterReplicaLogDirTopic = AlterReplicaLogDirsRequestAlterReplicaLogDirTopic;
+    using AlterReplicaLogDir = AlterReplicaLogDirsRequestAlterReplicaLogDir;
 
-    struct AlterReplicaLogDir {
-        std::string path;
-        std::vector<AlterReplicaLogDirTopic> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterReplicaLogDir&, const AlterReplicaLogDir&) = default;
-    };
-
-    std::vector<AlterReplicaLogDir> dirs;
+    std::vector<AlterReplicaLogDirsRequestAlterReplicaLogDir> dirs;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -46,6 +49,20 @@ public:
     friend bool operator==(const AlterReplicaLogDirsRequest& a, const AlterReplicaLogDirsRequest& b);
 };
 
+struct AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult&, const AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult&) = default;
+};
+
+struct AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
+    std::string topicName;
+    std::vector<AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult&, const AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult&) = default;
+};
+
 class AlterReplicaLogDirsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 34;
@@ -53,22 +70,11 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AlterReplicaLogDirPartitionResult {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterReplicaLogDirPartitionResult&, const AlterReplicaLogDirPartitionResult&) = default;
-    };
-
-    struct AlterReplicaLogDirTopicResult {
-        std::string topicName;
-        std::vector<AlterReplicaLogDirPartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterReplicaLogDirTopicResult&, const AlterReplicaLogDirTopicResult&) = default;
-    };
+    using AlterReplicaLogDirPartitionResult = AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult;
+    using AlterReplicaLogDirTopicResult = AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<AlterReplicaLogDirTopicResult> results;
+    std::vector<AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct AlterUserScramCredentialsRequestScramCredentialDeletion {
+    std::string name;
+    int8_t mechanism = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterUserScramCredentialsRequestScramCredentialDeletion&, const AlterUserScramCredentialsRequestScramCredentialDeletion&) = default;
+};
+
+struct AlterUserScramCredentialsRequestScramCredentialUpsertion {
+    std::string name;
+    int8_t mechanism = 0;
+    int32_t iterations = 0;
+    ::partita::Bytes salt;
+    ::partita::Bytes saltedPassword;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterUserScramCredentialsRequestScramCredentialUpsertion&, const AlterUserScramCredentialsRequestScramCredentialUpsertion&) = default;
+};
+
 class AlterUserScramCredentialsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 51;
@@ -18,25 +35,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ScramCredentialDeletion {
-        std::string name;
-        int8_t mechanism = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ScramCredentialDeletion&, const ScramCredentialDeletion&) = default;
-    };
+    using ScramCredentialDeletion = AlterUserScramCredentialsRequestScramCredentialDeletion;
+    using ScramCredentialUpsertion = AlterUserScramCredentialsRequestScramCredentialUpsertion;
 
-    struct ScramCredentialUpsertion {
-        std::string name;
-        int8_t mechanism = 0;
-        int32_t iterations = 0;
-        ::partita::Bytes salt;
-        ::partita::Bytes saltedPassword;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ScramCredentialUpsertion&, const ScramCredentialUpsertion&) = default;
-    };
-
-    std::vector<ScramCredentialDeletion> deletions;
-    std::vector<ScramCredentialUpsertion> upsertions;
+    std::vector<AlterUserScramCredentialsRequestScramCredentialDeletion> deletions;
+    std::vector<AlterUserScramCredentialsRequestScramCredentialUpsertion> upsertions;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -50,6 +53,14 @@ public:
     friend bool operator==(const AlterUserScramCredentialsRequest& a, const AlterUserScramCredentialsRequest& b);
 };
 
+struct AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
+    std::string user;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AlterUserScramCredentialsResponseAlterUserScramCredentialsResult&, const AlterUserScramCredentialsResponseAlterUserScramCredentialsResult&) = default;
+};
+
 class AlterUserScramCredentialsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 51;
@@ -57,16 +68,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct AlterUserScramCredentialsResult {
-        std::string user;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterUserScramCredentialsResult&, const AlterUserScramCredentialsResult&) = default;
-    };
+    using AlterUserScramCredentialsResult = AlterUserScramCredentialsResponseAlterUserScramCredentialsResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<AlterUserScramCredentialsResult> results;
+    std::vector<AlterUserScramCredentialsResponseAlterUserScramCredentialsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

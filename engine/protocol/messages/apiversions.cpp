@@ -183,7 +183,7 @@ void encodeStruct(Writer& w, const ApiVersionsResponse& s, [[maybe_unused]] int1
             tw.writeBool(s.zkMigrationReady);
             writeTaggedField(w, 3, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("ApiVersionsResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

@@ -33,6 +33,30 @@ public:
     friend bool operator==(const ApiVersionsRequest& a, const ApiVersionsRequest& b);
 };
 
+struct ApiVersionsResponseApiVersion {
+    int16_t apiKey = 0;
+    int16_t minVersion = 0;
+    int16_t maxVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ApiVersionsResponseApiVersion&, const ApiVersionsResponseApiVersion&) = default;
+};
+
+struct ApiVersionsResponseSupportedFeatureKey {
+    std::string name;
+    int16_t minVersion = 0;
+    int16_t maxVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ApiVersionsResponseSupportedFeatureKey&, const ApiVersionsResponseSupportedFeatureKey&) = default;
+};
+
+struct ApiVersionsResponseFinalizedFeatureKey {
+    std::string name;
+    int16_t maxVersionLevel = 0;
+    int16_t minVersionLevel = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ApiVersionsResponseFinalizedFeatureKey&, const ApiVersionsResponseFinalizedFeatureKey&) = default;
+};
+
 class ApiVersionsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 18;
@@ -40,36 +64,16 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct ApiVersion {
-        int16_t apiKey = 0;
-        int16_t minVersion = 0;
-        int16_t maxVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ApiVersion&, const ApiVersion&) = default;
-    };
-
-    struct SupportedFeatureKey {
-        std::string name;
-        int16_t minVersion = 0;
-        int16_t maxVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const SupportedFeatureKey&, const SupportedFeatureKey&) = default;
-    };
-
-    struct FinalizedFeatureKey {
-        std::string name;
-        int16_t maxVersionLevel = 0;
-        int16_t minVersionLevel = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FinalizedFeatureKey&, const FinalizedFeatureKey&) = default;
-    };
+    using ApiVersion = ApiVersionsResponseApiVersion;
+    using SupportedFeatureKey = ApiVersionsResponseSupportedFeatureKey;
+    using FinalizedFeatureKey = ApiVersionsResponseFinalizedFeatureKey;
 
     int16_t errorCode = 0;
-    std::vector<ApiVersion> apiKeys;
+    std::vector<ApiVersionsResponseApiVersion> apiKeys;
     int32_t throttleTimeMs = 0;
-    std::vector<SupportedFeatureKey> supportedFeatures;
+    std::vector<ApiVersionsResponseSupportedFeatureKey> supportedFeatures;
     int64_t finalizedFeaturesEpoch = INT64_C(-1);
-    std::vector<FinalizedFeatureKey> finalizedFeatures;
+    std::vector<ApiVersionsResponseFinalizedFeatureKey> finalizedFeatures;
     bool zkMigrationReady = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

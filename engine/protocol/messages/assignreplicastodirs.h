@@ -11,6 +11,26 @@
 
 namespace partita::protocol {
 
+struct AssignReplicasToDirsRequestPartitionData {
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsRequestPartitionData&, const AssignReplicasToDirsRequestPartitionData&) = default;
+};
+
+struct AssignReplicasToDirsRequestTopicData {
+    ::partita::Uuid topicId;
+    std::vector<AssignReplicasToDirsRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsRequestTopicData&, const AssignReplicasToDirsRequestTopicData&) = default;
+};
+
+struct AssignReplicasToDirsRequestDirectoryData {
+    ::partita::Uuid id;
+    std::vector<AssignReplicasToDirsRequestTopicData> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsRequestDirectoryData&, const AssignReplicasToDirsRequestDirectoryData&) = default;
+};
+
 class AssignReplicasToDirsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 73;
@@ -18,29 +38,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct DirectoryData {
-        ::partita::Uuid id;
-        std::vector<TopicData> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DirectoryData&, const DirectoryData&) = default;
-    };
+    using PartitionData = AssignReplicasToDirsRequestPartitionData;
+    using TopicData = AssignReplicasToDirsRequestTopicData;
+    using DirectoryData = AssignReplicasToDirsRequestDirectoryData;
 
     int32_t brokerId = 0;
     int64_t brokerEpoch = INT64_C(-1);
-    std::vector<DirectoryData> directories;
+    std::vector<AssignReplicasToDirsRequestDirectoryData> directories;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -54,6 +58,27 @@ public:
     friend bool operator==(const AssignReplicasToDirsRequest& a, const AssignReplicasToDirsRequest& b);
 };
 
+struct AssignReplicasToDirsResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsResponsePartitionData&, const AssignReplicasToDirsResponsePartitionData&) = default;
+};
+
+struct AssignReplicasToDirsResponseTopicData {
+    ::partita::Uuid topicId;
+    std::vector<AssignReplicasToDirsResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsResponseTopicData&, const AssignReplicasToDirsResponseTopicData&) = default;
+};
+
+struct AssignReplicasToDirsResponseDirectoryData {
+    ::partita::Uuid id;
+    std::vector<AssignReplicasToDirsResponseTopicData> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const AssignReplicasToDirsResponseDirectoryData&, const AssignReplicasToDirsResponseDirectoryData&) = default;
+};
+
 class AssignReplicasToDirsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 73;
@@ -61,30 +86,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct DirectoryData {
-        ::partita::Uuid id;
-        std::vector<TopicData> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DirectoryData&, const DirectoryData&) = default;
-    };
+    using PartitionData = AssignReplicasToDirsResponsePartitionData;
+    using TopicData = AssignReplicasToDirsResponseTopicData;
+    using DirectoryData = AssignReplicasToDirsResponseDirectoryData;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<DirectoryData> directories;
+    std::vector<AssignReplicasToDirsResponseDirectoryData> directories;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -294,7 +294,7 @@ void encodeStruct(Writer& w, const BeginQuorumEpochResponse& s, [[maybe_unused]]
             }
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("BeginQuorumEpochResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

@@ -11,6 +11,30 @@
 
 namespace partita::protocol {
 
+struct BeginQuorumEpochRequestPartitionData {
+    int32_t partitionIndex = 0;
+    ::partita::Uuid voterDirectoryId;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochRequestPartitionData&, const BeginQuorumEpochRequestPartitionData&) = default;
+};
+
+struct BeginQuorumEpochRequestTopicData {
+    std::string topicName;
+    std::vector<BeginQuorumEpochRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochRequestTopicData&, const BeginQuorumEpochRequestTopicData&) = default;
+};
+
+struct BeginQuorumEpochRequestLeaderEndpoint {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochRequestLeaderEndpoint&, const BeginQuorumEpochRequestLeaderEndpoint&) = default;
+};
+
 class BeginQuorumEpochRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 53;
@@ -18,34 +42,14 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        ::partita::Uuid voterDirectoryId;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct LeaderEndpoint {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderEndpoint&, const LeaderEndpoint&) = default;
-    };
+    using PartitionData = BeginQuorumEpochRequestPartitionData;
+    using TopicData = BeginQuorumEpochRequestTopicData;
+    using LeaderEndpoint = BeginQuorumEpochRequestLeaderEndpoint;
 
     std::optional<std::string> clusterId;
     int32_t voterId = -1;
-    std::vector<TopicData> topics;
-    std::vector<LeaderEndpoint> leaderEndpoints;
+    std::vector<BeginQuorumEpochRequestTopicData> topics;
+    std::vector<BeginQuorumEpochRequestLeaderEndpoint> leaderEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -59,6 +63,30 @@ public:
     friend bool operator==(const BeginQuorumEpochRequest& a, const BeginQuorumEpochRequest& b);
 };
 
+struct BeginQuorumEpochResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochResponsePartitionData&, const BeginQuorumEpochResponsePartitionData&) = default;
+};
+
+struct BeginQuorumEpochResponseTopicData {
+    std::string topicName;
+    std::vector<BeginQuorumEpochResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochResponseTopicData&, const BeginQuorumEpochResponseTopicData&) = default;
+};
+
+struct BeginQuorumEpochResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BeginQuorumEpochResponseNodeEndpoint&, const BeginQuorumEpochResponseNodeEndpoint&) = default;
+};
+
 class BeginQuorumEpochResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 53;
@@ -66,33 +94,13 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using PartitionData = BeginQuorumEpochResponsePartitionData;
+    using TopicData = BeginQuorumEpochResponseTopicData;
+    using NodeEndpoint = BeginQuorumEpochResponseNodeEndpoint;
 
     int16_t errorCode = 0;
-    std::vector<TopicData> topics;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<BeginQuorumEpochResponseTopicData> topics;
+    std::vector<BeginQuorumEpochResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -33,7 +33,7 @@ void encodeStruct(Writer& w, const BrokerHeartbeatRequest& s, [[maybe_unused]] i
         }
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, BrokerHeartbeatRequest& s, [[maybe_unused]] int16_t v) {

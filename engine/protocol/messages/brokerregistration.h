@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct BrokerRegistrationRequestListener {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    int16_t securityProtocol = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BrokerRegistrationRequestListener&, const BrokerRegistrationRequestListener&) = default;
+};
+
+struct BrokerRegistrationRequestFeature {
+    std::string name;
+    int16_t minSupportedVersion = 0;
+    int16_t maxSupportedVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const BrokerRegistrationRequestFeature&, const BrokerRegistrationRequestFeature&) = default;
+};
+
 class BrokerRegistrationRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 62;
@@ -18,28 +35,14 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Listener {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        int16_t securityProtocol = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Listener&, const Listener&) = default;
-    };
-
-    struct Feature {
-        std::string name;
-        int16_t minSupportedVersion = 0;
-        int16_t maxSupportedVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Feature&, const Feature&) = default;
-    };
+    using Listener = BrokerRegistrationRequestListener;
+    using Feature = BrokerRegistrationRequestFeature;
 
     int32_t brokerId = 0;
     std::string clusterId;
     ::partita::Uuid incarnationId;
-    std::vector<Listener> listeners;
-    std::vector<Feature> features;
+    std::vector<BrokerRegistrationRequestListener> listeners;
+    std::vector<BrokerRegistrationRequestFeature> features;
     std::optional<std::string> rack{std::string("")};
     bool isMigratingZkBroker = false;
     std::vector<::partita::Uuid> logDirs;

@@ -33,6 +33,49 @@ public:
     friend bool operator==(const ConsumerGroupDescribeRequest& a, const ConsumerGroupDescribeRequest& b);
 };
 
+struct ConsumerGroupDescribeResponseTopicPartitions {
+    ::partita::Uuid topicId;
+    std::string topicName;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupDescribeResponseTopicPartitions&, const ConsumerGroupDescribeResponseTopicPartitions&) = default;
+};
+
+struct ConsumerGroupDescribeResponseAssignment {
+    std::vector<ConsumerGroupDescribeResponseTopicPartitions> topicPartitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupDescribeResponseAssignment&, const ConsumerGroupDescribeResponseAssignment&) = default;
+};
+
+struct ConsumerGroupDescribeResponseMember {
+    std::string memberId;
+    std::optional<std::string> instanceId;
+    std::optional<std::string> rackId;
+    int32_t memberEpoch = 0;
+    std::string clientId;
+    std::string clientHost;
+    std::vector<std::string> subscribedTopicNames;
+    std::optional<std::string> subscribedTopicRegex;
+    ConsumerGroupDescribeResponseAssignment assignment;
+    ConsumerGroupDescribeResponseAssignment targetAssignment;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupDescribeResponseMember&, const ConsumerGroupDescribeResponseMember&) = default;
+};
+
+struct ConsumerGroupDescribeResponseDescribedGroup {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    std::string groupId;
+    std::string groupState;
+    int32_t groupEpoch = 0;
+    int32_t assignmentEpoch = 0;
+    std::string assignorName;
+    std::vector<ConsumerGroupDescribeResponseMember> members;
+    int32_t authorizedOperations = INT32_MIN;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupDescribeResponseDescribedGroup&, const ConsumerGroupDescribeResponseDescribedGroup&) = default;
+};
+
 class ConsumerGroupDescribeResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 69;
@@ -40,51 +83,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicPartitions {
-        ::partita::Uuid topicId;
-        std::string topicName;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
-
-    struct Assignment {
-        std::vector<TopicPartitions> topicPartitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Assignment&, const Assignment&) = default;
-    };
-
-    struct Member {
-        std::string memberId;
-        std::optional<std::string> instanceId;
-        std::optional<std::string> rackId;
-        int32_t memberEpoch = 0;
-        std::string clientId;
-        std::string clientHost;
-        std::vector<std::string> subscribedTopicNames;
-        std::optional<std::string> subscribedTopicRegex;
-        Assignment assignment;
-        Assignment targetAssignment;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Member&, const Member&) = default;
-    };
-
-    struct DescribedGroup {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        std::string groupId;
-        std::string groupState;
-        int32_t groupEpoch = 0;
-        int32_t assignmentEpoch = 0;
-        std::string assignorName;
-        std::vector<Member> members;
-        int32_t authorizedOperations = INT32_MIN;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedGroup&, const DescribedGroup&) = default;
-    };
+    using TopicPartitions = ConsumerGroupDescribeResponseTopicPartitions;
+    using Assignment = ConsumerGroupDescribeResponseAssignment;
+    using Member = ConsumerGroupDescribeResponseMember;
+    using DescribedGroup = ConsumerGroupDescribeResponseDescribedGroup;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DescribedGroup> groups;
+    std::vector<ConsumerGroupDescribeResponseDescribedGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

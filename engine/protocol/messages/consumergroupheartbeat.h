@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct ConsumerGroupHeartbeatRequestTopicPartitions {
+    ::partita::Uuid topicId;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupHeartbeatRequestTopicPartitions&, const ConsumerGroupHeartbeatRequestTopicPartitions&) = default;
+};
+
 class ConsumerGroupHeartbeatRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 68;
@@ -18,12 +25,7 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicPartitions {
-        ::partita::Uuid topicId;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
+    using TopicPartitions = ConsumerGroupHeartbeatRequestTopicPartitions;
 
     std::string groupId;
     std::string memberId;
@@ -34,7 +36,7 @@ public:
     std::optional<std::vector<std::string>> subscribedTopicNames;
     std::optional<std::string> subscribedTopicRegex;
     std::optional<std::string> serverAssignor;
-    std::optional<std::vector<TopicPartitions>> topicPartitions;
+    std::optional<std::vector<ConsumerGroupHeartbeatRequestTopicPartitions>> topicPartitions;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -48,6 +50,19 @@ public:
     friend bool operator==(const ConsumerGroupHeartbeatRequest& a, const ConsumerGroupHeartbeatRequest& b);
 };
 
+struct ConsumerGroupHeartbeatResponseTopicPartitions {
+    ::partita::Uuid topicId;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupHeartbeatResponseTopicPartitions&, const ConsumerGroupHeartbeatResponseTopicPartitions&) = default;
+};
+
+struct ConsumerGroupHeartbeatResponseAssignment {
+    std::vector<ConsumerGroupHeartbeatResponseTopicPartitions> topicPartitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerGroupHeartbeatResponseAssignment&, const ConsumerGroupHeartbeatResponseAssignment&) = default;
+};
+
 class ConsumerGroupHeartbeatResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 68;
@@ -55,18 +70,8 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicPartitions {
-        ::partita::Uuid topicId;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
-
-    struct Assignment {
-        std::vector<TopicPartitions> topicPartitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Assignment&, const Assignment&) = default;
-    };
+    using TopicPartitions = ConsumerGroupHeartbeatResponseTopicPartitions;
+    using Assignment = ConsumerGroupHeartbeatResponseAssignment;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
@@ -74,7 +79,7 @@ public:
     std::optional<std::string> memberId;
     int32_t memberEpoch = 0;
     int32_t heartbeatIntervalMs = 0;
-    std::optional<Assignment> assignment;
+    std::optional<ConsumerGroupHeartbeatResponseAssignment> assignment;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct ConsumerProtocolAssignmentTopicPartition {
+    std::string topic;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerProtocolAssignmentTopicPartition&, const ConsumerProtocolAssignmentTopicPartition&) = default;
+};
+
 class ConsumerProtocolAssignment final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = -1;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = -1;  // -1: never flexible
 
-    struct TopicPartition {
-        std::string topic;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
-    };
+    using TopicPartition = ConsumerProtocolAssignmentTopicPartition;
 
-    std::vector<TopicPartition> assignedPartitions;
+    std::vector<ConsumerProtocolAssignmentTopicPartition> assignedPartitions;
     std::optional<::partita::Bytes> userData;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

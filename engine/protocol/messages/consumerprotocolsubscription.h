@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct ConsumerProtocolSubscriptionTopicPartition {
+    std::string topic;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ConsumerProtocolSubscriptionTopicPartition&, const ConsumerProtocolSubscriptionTopicPartition&) = default;
+};
+
 class ConsumerProtocolSubscription final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = -1;
@@ -18,16 +25,11 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = -1;  // -1: never flexible
 
-    struct TopicPartition {
-        std::string topic;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
-    };
+    using TopicPartition = ConsumerProtocolSubscriptionTopicPartition;
 
     std::vector<std::string> topics;
     std::optional<::partita::Bytes> userData;
-    std::vector<TopicPartition> ownedPartitions;
+    std::vector<ConsumerProtocolSubscriptionTopicPartition> ownedPartitions;
     int32_t generationId = -1;
     std::optional<std::string> rackId;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;

@@ -33,6 +33,13 @@ public:
     friend bool operator==(const ControlledShutdownRequest& a, const ControlledShutdownRequest& b);
 };
 
+struct ControlledShutdownResponseRemainingPartition {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ControlledShutdownResponseRemainingPartition&, const ControlledShutdownResponseRemainingPartition&) = default;
+};
+
 class ControlledShutdownResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 7;
@@ -40,15 +47,10 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct RemainingPartition {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const RemainingPartition&, const RemainingPartition&) = default;
-    };
+    using RemainingPartition = ControlledShutdownResponseRemainingPartition;
 
     int16_t errorCode = 0;
-    std::vector<RemainingPartition> remainingPartitions;
+    std::vector<ControlledShutdownResponseRemainingPartition> remainingPartitions;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct ControllerRegistrationRequestListener {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    int16_t securityProtocol = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ControllerRegistrationRequestListener&, const ControllerRegistrationRequestListener&) = default;
+};
+
+struct ControllerRegistrationRequestFeature {
+    std::string name;
+    int16_t minSupportedVersion = 0;
+    int16_t maxSupportedVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ControllerRegistrationRequestFeature&, const ControllerRegistrationRequestFeature&) = default;
+};
+
 class ControllerRegistrationRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 70;
@@ -18,28 +35,14 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Listener {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        int16_t securityProtocol = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Listener&, const Listener&) = default;
-    };
-
-    struct Feature {
-        std::string name;
-        int16_t minSupportedVersion = 0;
-        int16_t maxSupportedVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Feature&, const Feature&) = default;
-    };
+    using Listener = ControllerRegistrationRequestListener;
+    using Feature = ControllerRegistrationRequestFeature;
 
     int32_t controllerId = 0;
     ::partita::Uuid incarnationId;
     bool zkMigrationReady = false;
-    std::vector<Listener> listeners;
-    std::vector<Feature> features;
+    std::vector<ControllerRegistrationRequestListener> listeners;
+    std::vector<ControllerRegistrationRequestFeature> features;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,18 @@
 
 namespace partita::protocol {
 
+struct CreateAclsRequestAclCreation {
+    int8_t resourceType = 0;
+    std::string resourceName;
+    int8_t resourcePatternType = 3;
+    std::string principal;
+    std::string host;
+    int8_t operation = 0;
+    int8_t permissionType = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateAclsRequestAclCreation&, const CreateAclsRequestAclCreation&) = default;
+};
+
 class CreateAclsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 30;
@@ -18,19 +30,9 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AclCreation {
-        int8_t resourceType = 0;
-        std::string resourceName;
-        int8_t resourcePatternType = 3;
-        std::string principal;
-        std::string host;
-        int8_t operation = 0;
-        int8_t permissionType = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AclCreation&, const AclCreation&) = default;
-    };
+    using AclCreation = CreateAclsRequestAclCreation;
 
-    std::vector<AclCreation> creations;
+    std::vector<CreateAclsRequestAclCreation> creations;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -44,6 +46,13 @@ public:
     friend bool operator==(const CreateAclsRequest& a, const CreateAclsRequest& b);
 };
 
+struct CreateAclsResponseAclCreationResult {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateAclsResponseAclCreationResult&, const CreateAclsResponseAclCreationResult&) = default;
+};
+
 class CreateAclsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 30;
@@ -51,15 +60,10 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AclCreationResult {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AclCreationResult&, const AclCreationResult&) = default;
-    };
+    using AclCreationResult = CreateAclsResponseAclCreationResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<AclCreationResult> results;
+    std::vector<CreateAclsResponseAclCreationResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

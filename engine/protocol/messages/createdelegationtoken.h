@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct CreateDelegationTokenRequestCreatableRenewers {
+    std::string principalType;
+    std::string principalName;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateDelegationTokenRequestCreatableRenewers&, const CreateDelegationTokenRequestCreatableRenewers&) = default;
+};
+
 class CreateDelegationTokenRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 38;
@@ -18,16 +25,11 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct CreatableRenewers {
-        std::string principalType;
-        std::string principalName;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableRenewers&, const CreatableRenewers&) = default;
-    };
+    using CreatableRenewers = CreateDelegationTokenRequestCreatableRenewers;
 
     std::optional<std::string> ownerPrincipalType{std::string("")};
     std::optional<std::string> ownerPrincipalName{std::string("")};
-    std::vector<CreatableRenewers> renewers;
+    std::vector<CreateDelegationTokenRequestCreatableRenewers> renewers;
     int64_t maxLifetimeMs = INT64_C(0);
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

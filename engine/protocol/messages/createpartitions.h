@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct CreatePartitionsRequestCreatePartitionsAssignment {
+    std::vector<int32_t> brokerIds;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreatePartitionsRequestCreatePartitionsAssignment&, const CreatePartitionsRequestCreatePartitionsAssignment&) = default;
+};
+
+struct CreatePartitionsRequestCreatePartitionsTopic {
+    std::string name;
+    int32_t count = 0;
+    std::optional<std::vector<CreatePartitionsRequestCreatePartitionsAssignment>> assignments{std::vector<CreatePartitionsRequestCreatePartitionsAssignment>{}};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreatePartitionsRequestCreatePartitionsTopic&, const CreatePartitionsRequestCreatePartitionsTopic&) = default;
+};
+
 class CreatePartitionsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 37;
@@ -18,21 +32,10 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct CreatePartitionsAssignment {
-        std::vector<int32_t> brokerIds;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatePartitionsAssignment&, const CreatePartitionsAssignment&) = default;
-    };
+    using CreatePartitionsAssignment = CreatePartitionsRequestCreatePartitionsAssignment;
+    using CreatePartitionsTopic = CreatePartitionsRequestCreatePartitionsTopic;
 
-    struct CreatePartitionsTopic {
-        std::string name;
-        int32_t count = 0;
-        std::optional<std::vector<CreatePartitionsAssignment>> assignments{std::vector<CreatePartitionsAssignment>{}};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatePartitionsTopic&, const CreatePartitionsTopic&) = default;
-    };
-
-    std::vector<CreatePartitionsTopic> topics;
+    std::vector<CreatePartitionsRequestCreatePartitionsTopic> topics;
     int32_t timeoutMs = 0;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -48,6 +51,14 @@ public:
     friend bool operator==(const CreatePartitionsRequest& a, const CreatePartitionsRequest& b);
 };
 
+struct CreatePartitionsResponseCreatePartitionsTopicResult {
+    std::string name;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreatePartitionsResponseCreatePartitionsTopicResult&, const CreatePartitionsResponseCreatePartitionsTopicResult&) = default;
+};
+
 class CreatePartitionsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 37;
@@ -55,16 +66,10 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct CreatePartitionsTopicResult {
-        std::string name;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatePartitionsTopicResult&, const CreatePartitionsTopicResult&) = default;
-    };
+    using CreatePartitionsTopicResult = CreatePartitionsResponseCreatePartitionsTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<CreatePartitionsTopicResult> results;
+    std::vector<CreatePartitionsResponseCreatePartitionsTopicResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -280,7 +280,7 @@ void encodeStruct(Writer& w, const CreateTopicsResponse::CreatableTopicResult& s
             tw.writeInt16(s.topicConfigErrorCode);
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("CreateTopicsResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

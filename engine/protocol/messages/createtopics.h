@@ -11,6 +11,30 @@
 
 namespace partita::protocol {
 
+struct CreateTopicsRequestCreatableReplicaAssignment {
+    int32_t partitionIndex = 0;
+    std::vector<int32_t> brokerIds;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateTopicsRequestCreatableReplicaAssignment&, const CreateTopicsRequestCreatableReplicaAssignment&) = default;
+};
+
+struct CreateTopicsRequestCreatableTopicConfig {
+    std::string name;
+    std::optional<std::string> value{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateTopicsRequestCreatableTopicConfig&, const CreateTopicsRequestCreatableTopicConfig&) = default;
+};
+
+struct CreateTopicsRequestCreatableTopic {
+    std::string name;
+    int32_t numPartitions = 0;
+    int16_t replicationFactor = 0;
+    std::vector<CreateTopicsRequestCreatableReplicaAssignment> assignments;
+    std::vector<CreateTopicsRequestCreatableTopicConfig> configs;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateTopicsRequestCreatableTopic&, const CreateTopicsRequestCreatableTopic&) = default;
+};
+
 class CreateTopicsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 19;
@@ -18,31 +42,11 @@ public:
     static constexpr int16_t kHighestVersion = 7;
     static constexpr int16_t kFirstFlexibleVersion = 5;  // -1: never flexible
 
-    struct CreatableReplicaAssignment {
-        int32_t partitionIndex = 0;
-        std::vector<int32_t> brokerIds;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableReplicaAssignment&, const CreatableReplicaAssignment&) = default;
-    };
+    using CreatableReplicaAssignment = CreateTopicsRequestCreatableReplicaAssignment;
+    using CreatableTopicConfig = CreateTopicsRequestCreatableTopicConfig;
+    using CreatableTopic = CreateTopicsRequestCreatableTopic;
 
-    struct CreatableTopicConfig {
-        std::string name;
-        std::optional<std::string> value{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableTopicConfig&, const CreatableTopicConfig&) = default;
-    };
-
-    struct CreatableTopic {
-        std::string name;
-        int32_t numPartitions = 0;
-        int16_t replicationFactor = 0;
-        std::vector<CreatableReplicaAssignment> assignments;
-        std::vector<CreatableTopicConfig> configs;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableTopic&, const CreatableTopic&) = default;
-    };
-
-    std::vector<CreatableTopic> topics;
+    std::vector<CreateTopicsRequestCreatableTopic> topics;
     int32_t timeoutMs = 60000;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -58,6 +62,29 @@ public:
     friend bool operator==(const CreateTopicsRequest& a, const CreateTopicsRequest& b);
 };
 
+struct CreateTopicsResponseCreatableTopicConfigs {
+    std::string name;
+    std::optional<std::string> value{std::string("")};
+    bool readOnly = false;
+    int8_t configSource = -1;
+    bool isSensitive = false;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateTopicsResponseCreatableTopicConfigs&, const CreateTopicsResponseCreatableTopicConfigs&) = default;
+};
+
+struct CreateTopicsResponseCreatableTopicResult {
+    std::string name;
+    ::partita::Uuid topicId;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int16_t topicConfigErrorCode = 0;
+    int32_t numPartitions = -1;
+    int16_t replicationFactor = -1;
+    std::optional<std::vector<CreateTopicsResponseCreatableTopicConfigs>> configs{std::vector<CreateTopicsResponseCreatableTopicConfigs>{}};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const CreateTopicsResponseCreatableTopicResult&, const CreateTopicsResponseCreatableTopicResult&) = default;
+};
+
 class CreateTopicsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 19;
@@ -65,31 +92,11 @@ public:
     static constexpr int16_t kHighestVersion = 7;
     static constexpr int16_t kFirstFlexibleVersion = 5;  // -1: never flexible
 
-    struct CreatableTopicConfigs {
-        std::string name;
-        std::optional<std::string> value{std::string("")};
-        bool readOnly = false;
-        int8_t configSource = -1;
-        bool isSensitive = false;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableTopicConfigs&, const CreatableTopicConfigs&) = default;
-    };
-
-    struct CreatableTopicResult {
-        std::string name;
-        ::partita::Uuid topicId;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int16_t topicConfigErrorCode = 0;
-        int32_t numPartitions = -1;
-        int16_t replicationFactor = -1;
-        std::optional<std::vector<CreatableTopicConfigs>> configs{std::vector<CreatableTopicConfigs>{}};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CreatableTopicResult&, const CreatableTopicResult&) = default;
-    };
+    using CreatableTopicConfigs = CreateTopicsResponseCreatableTopicConfigs;
+    using CreatableTopicResult = CreateTopicsResponseCreatableTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<CreatableTopicResult> topics;
+    std::vector<CreateTopicsResponseCreatableTopicResult> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,18 @@
 
 namespace partita::protocol {
 
+struct DeleteAclsRequestDeleteAclsFilter {
+    int8_t resourceTypeFilter = 0;
+    std::optional<std::string> resourceNameFilter{std::string("")};
+    int8_t patternTypeFilter = 3;
+    std::optional<std::string> principalFilter{std::string("")};
+    std::optional<std::string> hostFilter{std::string("")};
+    int8_t operation = 0;
+    int8_t permissionType = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteAclsRequestDeleteAclsFilter&, const DeleteAclsRequestDeleteAclsFilter&) = default;
+};
+
 class DeleteAclsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 31;
@@ -18,19 +30,9 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DeleteAclsFilter {
-        int8_t resourceTypeFilter = 0;
-        std::optional<std::string> resourceNameFilter{std::string("")};
-        int8_t patternTypeFilter = 3;
-        std::optional<std::string> principalFilter{std::string("")};
-        std::optional<std::string> hostFilter{std::string("")};
-        int8_t operation = 0;
-        int8_t permissionType = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteAclsFilter&, const DeleteAclsFilter&) = default;
-    };
+    using DeleteAclsFilter = DeleteAclsRequestDeleteAclsFilter;
 
-    std::vector<DeleteAclsFilter> filters;
+    std::vector<DeleteAclsRequestDeleteAclsFilter> filters;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -44,6 +46,28 @@ public:
     friend bool operator==(const DeleteAclsRequest& a, const DeleteAclsRequest& b);
 };
 
+struct DeleteAclsResponseDeleteAclsMatchingAcl {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int8_t resourceType = 0;
+    std::string resourceName;
+    int8_t patternType = 3;
+    std::string principal;
+    std::string host;
+    int8_t operation = 0;
+    int8_t permissionType = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteAclsResponseDeleteAclsMatchingAcl&, const DeleteAclsResponseDeleteAclsMatchingAcl&) = default;
+};
+
+struct DeleteAclsResponseDeleteAclsFilterResult {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    std::vector<DeleteAclsResponseDeleteAclsMatchingAcl> matchingAcls;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteAclsResponseDeleteAclsFilterResult&, const DeleteAclsResponseDeleteAclsFilterResult&) = default;
+};
+
 class DeleteAclsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 31;
@@ -51,30 +75,11 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DeleteAclsMatchingAcl {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = 0;
-        std::string resourceName;
-        int8_t patternType = 3;
-        std::string principal;
-        std::string host;
-        int8_t operation = 0;
-        int8_t permissionType = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteAclsMatchingAcl&, const DeleteAclsMatchingAcl&) = default;
-    };
-
-    struct DeleteAclsFilterResult {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        std::vector<DeleteAclsMatchingAcl> matchingAcls;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteAclsFilterResult&, const DeleteAclsFilterResult&) = default;
-    };
+    using DeleteAclsMatchingAcl = DeleteAclsResponseDeleteAclsMatchingAcl;
+    using DeleteAclsFilterResult = DeleteAclsResponseDeleteAclsFilterResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DeleteAclsFilterResult> filterResults;
+    std::vector<DeleteAclsResponseDeleteAclsFilterResult> filterResults;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

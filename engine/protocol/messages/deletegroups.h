@@ -32,6 +32,13 @@ public:
     friend bool operator==(const DeleteGroupsRequest& a, const DeleteGroupsRequest& b);
 };
 
+struct DeleteGroupsResponseDeletableGroupResult {
+    std::string groupId;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteGroupsResponseDeletableGroupResult&, const DeleteGroupsResponseDeletableGroupResult&) = default;
+};
+
 class DeleteGroupsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 42;
@@ -39,15 +46,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DeletableGroupResult {
-        std::string groupId;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeletableGroupResult&, const DeletableGroupResult&) = default;
-    };
+    using DeletableGroupResult = DeleteGroupsResponseDeletableGroupResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DeletableGroupResult> results;
+    std::vector<DeleteGroupsResponseDeletableGroupResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct DeleteRecordsRequestDeleteRecordsPartition {
+    int32_t partitionIndex = 0;
+    int64_t offset = INT64_C(0);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteRecordsRequestDeleteRecordsPartition&, const DeleteRecordsRequestDeleteRecordsPartition&) = default;
+};
+
+struct DeleteRecordsRequestDeleteRecordsTopic {
+    std::string name;
+    std::vector<DeleteRecordsRequestDeleteRecordsPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteRecordsRequestDeleteRecordsTopic&, const DeleteRecordsRequestDeleteRecordsTopic&) = default;
+};
+
 class DeleteRecordsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 21;
@@ -18,21 +32,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DeleteRecordsPartition {
-        int32_t partitionIndex = 0;
-        int64_t offset = INT64_C(0);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteRecordsPartition&, const DeleteRecordsPartition&) = default;
-    };
+    using DeleteRecordsPartition = DeleteRecordsRequestDeleteRecordsPartition;
+    using DeleteRecordsTopic = DeleteRecordsRequestDeleteRecordsTopic;
 
-    struct DeleteRecordsTopic {
-        std::string name;
-        std::vector<DeleteRecordsPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteRecordsTopic&, const DeleteRecordsTopic&) = default;
-    };
-
-    std::vector<DeleteRecordsTopic> topics;
+    std::vector<DeleteRecordsRequestDeleteRecordsTopic> topics;
     int32_t timeoutMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -47,6 +50,21 @@ public:
     friend bool operator==(const DeleteRecordsRequest& a, const DeleteRecordsRequest& b);
 };
 
+struct DeleteRecordsResponseDeleteRecordsPartitionResult {
+    int32_t partitionIndex = 0;
+    int64_t lowWatermark = INT64_C(0);
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteRecordsResponseDeleteRecordsPartitionResult&, const DeleteRecordsResponseDeleteRecordsPartitionResult&) = default;
+};
+
+struct DeleteRecordsResponseDeleteRecordsTopicResult {
+    std::string name;
+    std::vector<DeleteRecordsResponseDeleteRecordsPartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteRecordsResponseDeleteRecordsTopicResult&, const DeleteRecordsResponseDeleteRecordsTopicResult&) = default;
+};
+
 class DeleteRecordsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 21;
@@ -54,23 +72,11 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DeleteRecordsPartitionResult {
-        int32_t partitionIndex = 0;
-        int64_t lowWatermark = INT64_C(0);
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteRecordsPartitionResult&, const DeleteRecordsPartitionResult&) = default;
-    };
-
-    struct DeleteRecordsTopicResult {
-        std::string name;
-        std::vector<DeleteRecordsPartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteRecordsTopicResult&, const DeleteRecordsTopicResult&) = default;
-    };
+    using DeleteRecordsPartitionResult = DeleteRecordsResponseDeleteRecordsPartitionResult;
+    using DeleteRecordsTopicResult = DeleteRecordsResponseDeleteRecordsTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DeleteRecordsTopicResult> topics;
+    std::vector<DeleteRecordsResponseDeleteRecordsTopicResult> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,19 @@
 
 namespace partita::protocol {
 
+struct DeleteShareGroupStateRequestPartitionData {
+    int32_t partition = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteShareGroupStateRequestPartitionData&, const DeleteShareGroupStateRequestPartitionData&) = default;
+};
+
+struct DeleteShareGroupStateRequestDeleteStateData {
+    ::partita::Uuid topicId;
+    std::vector<DeleteShareGroupStateRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteShareGroupStateRequestDeleteStateData&, const DeleteShareGroupStateRequestDeleteStateData&) = default;
+};
+
 class DeleteShareGroupStateRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 86;
@@ -18,21 +31,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partition = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct DeleteStateData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteStateData&, const DeleteStateData&) = default;
-    };
+    using PartitionData = DeleteShareGroupStateRequestPartitionData;
+    using DeleteStateData = DeleteShareGroupStateRequestDeleteStateData;
 
     std::string groupId;
-    std::vector<DeleteStateData> topics;
+    std::vector<DeleteShareGroupStateRequestDeleteStateData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -46,6 +49,21 @@ public:
     friend bool operator==(const DeleteShareGroupStateRequest& a, const DeleteShareGroupStateRequest& b);
 };
 
+struct DeleteShareGroupStateResponsePartitionResult {
+    int32_t partition = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteShareGroupStateResponsePartitionResult&, const DeleteShareGroupStateResponsePartitionResult&) = default;
+};
+
+struct DeleteShareGroupStateResponseDeleteStateResult {
+    ::partita::Uuid topicId;
+    std::vector<DeleteShareGroupStateResponsePartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteShareGroupStateResponseDeleteStateResult&, const DeleteShareGroupStateResponseDeleteStateResult&) = default;
+};
+
 class DeleteShareGroupStateResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 86;
@@ -53,22 +71,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionResult {
-        int32_t partition = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
+    using PartitionResult = DeleteShareGroupStateResponsePartitionResult;
+    using DeleteStateResult = DeleteShareGroupStateResponseDeleteStateResult;
 
-    struct DeleteStateResult {
-        ::partita::Uuid topicId;
-        std::vector<PartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteStateResult&, const DeleteStateResult&) = default;
-    };
-
-    std::vector<DeleteStateResult> results;
+    std::vector<DeleteShareGroupStateResponseDeleteStateResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct DeleteTopicsRequestDeleteTopicState {
+    std::optional<std::string> name;
+    ::partita::Uuid topicId;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteTopicsRequestDeleteTopicState&, const DeleteTopicsRequestDeleteTopicState&) = default;
+};
+
 class DeleteTopicsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 20;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 6;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct DeleteTopicState {
-        std::optional<std::string> name;
-        ::partita::Uuid topicId;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeleteTopicState&, const DeleteTopicState&) = default;
-    };
+    using DeleteTopicState = DeleteTopicsRequestDeleteTopicState;
 
-    std::vector<DeleteTopicState> topics;
+    std::vector<DeleteTopicsRequestDeleteTopicState> topics;
     std::vector<std::string> topicNames;
     int32_t timeoutMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -41,6 +43,15 @@ public:
     friend bool operator==(const DeleteTopicsRequest& a, const DeleteTopicsRequest& b);
 };
 
+struct DeleteTopicsResponseDeletableTopicResult {
+    std::optional<std::string> name{std::string("")};
+    ::partita::Uuid topicId;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DeleteTopicsResponseDeletableTopicResult&, const DeleteTopicsResponseDeletableTopicResult&) = default;
+};
+
 class DeleteTopicsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 20;
@@ -48,17 +59,10 @@ public:
     static constexpr int16_t kHighestVersion = 6;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct DeletableTopicResult {
-        std::optional<std::string> name{std::string("")};
-        ::partita::Uuid topicId;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DeletableTopicResult&, const DeletableTopicResult&) = default;
-    };
+    using DeletableTopicResult = DeleteTopicsResponseDeletableTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DeletableTopicResult> responses;
+    std::vector<DeleteTopicsResponseDeletableTopicResult> responses;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -38,6 +38,24 @@ public:
     friend bool operator==(const DescribeAclsRequest& a, const DescribeAclsRequest& b);
 };
 
+struct DescribeAclsResponseAclDescription {
+    std::string principal;
+    std::string host;
+    int8_t operation = 0;
+    int8_t permissionType = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeAclsResponseAclDescription&, const DescribeAclsResponseAclDescription&) = default;
+};
+
+struct DescribeAclsResponseDescribeAclsResource {
+    int8_t resourceType = 0;
+    std::string resourceName;
+    int8_t patternType = 3;
+    std::vector<DescribeAclsResponseAclDescription> acls;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeAclsResponseDescribeAclsResource&, const DescribeAclsResponseDescribeAclsResource&) = default;
+};
+
 class DescribeAclsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 29;
@@ -45,28 +63,13 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct AclDescription {
-        std::string principal;
-        std::string host;
-        int8_t operation = 0;
-        int8_t permissionType = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AclDescription&, const AclDescription&) = default;
-    };
-
-    struct DescribeAclsResource {
-        int8_t resourceType = 0;
-        std::string resourceName;
-        int8_t patternType = 3;
-        std::vector<AclDescription> acls;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeAclsResource&, const DescribeAclsResource&) = default;
-    };
+    using AclDescription = DescribeAclsResponseAclDescription;
+    using DescribeAclsResource = DescribeAclsResponseDescribeAclsResource;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<DescribeAclsResource> resources;
+    std::vector<DescribeAclsResponseDescribeAclsResource> resources;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

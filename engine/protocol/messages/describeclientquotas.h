@@ -11,6 +11,14 @@
 
 namespace partita::protocol {
 
+struct DescribeClientQuotasRequestComponentData {
+    std::string entityType;
+    int8_t matchType = 0;
+    std::optional<std::string> match{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeClientQuotasRequestComponentData&, const DescribeClientQuotasRequestComponentData&) = default;
+};
+
 class DescribeClientQuotasRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 48;
@@ -18,15 +26,9 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct ComponentData {
-        std::string entityType;
-        int8_t matchType = 0;
-        std::optional<std::string> match{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ComponentData&, const ComponentData&) = default;
-    };
+    using ComponentData = DescribeClientQuotasRequestComponentData;
 
-    std::vector<ComponentData> components;
+    std::vector<DescribeClientQuotasRequestComponentData> components;
     bool strict = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -41,6 +43,31 @@ public:
     friend bool operator==(const DescribeClientQuotasRequest& a, const DescribeClientQuotasRequest& b);
 };
 
+struct DescribeClientQuotasResponseEntityData {
+    std::string entityType;
+    std::optional<std::string> entityName{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeClientQuotasResponseEntityData&, const DescribeClientQuotasResponseEntityData&) = default;
+};
+
+struct DescribeClientQuotasResponseValueData {
+    std::string key;
+    double value = 0.0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeClientQuotasResponseValueData& a, const DescribeClientQuotasResponseValueData& b) {
+        return a.key == b.key
+            && ::partita::protocol::sameBits(a.value, b.value)
+            && a.unknownTaggedFields == b.unknownTaggedFields;
+    }
+};
+
+struct DescribeClientQuotasResponseEntryData {
+    std::vector<DescribeClientQuotasResponseEntityData> entity;
+    std::vector<DescribeClientQuotasResponseValueData> values;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeClientQuotasResponseEntryData&, const DescribeClientQuotasResponseEntryData&) = default;
+};
+
 class DescribeClientQuotasResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 48;
@@ -48,31 +75,14 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct EntityData {
-        std::string entityType;
-        std::optional<std::string> entityName{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntityData&, const EntityData&) = default;
-    };
-
-    struct ValueData {
-        std::string key;
-        double value = 0.0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ValueData&, const ValueData&) = default;
-    };
-
-    struct EntryData {
-        std::vector<EntityData> entity;
-        std::vector<ValueData> values;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EntryData&, const EntryData&) = default;
-    };
+    using EntityData = DescribeClientQuotasResponseEntityData;
+    using ValueData = DescribeClientQuotasResponseValueData;
+    using EntryData = DescribeClientQuotasResponseEntryData;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::optional<std::vector<EntryData>> entries{std::vector<EntryData>{}};
+    std::optional<std::vector<DescribeClientQuotasResponseEntryData>> entries{std::vector<DescribeClientQuotasResponseEntryData>{}};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

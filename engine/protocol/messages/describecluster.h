@@ -33,6 +33,15 @@ public:
     friend bool operator==(const DescribeClusterRequest& a, const DescribeClusterRequest& b);
 };
 
+struct DescribeClusterResponseDescribeClusterBroker {
+    int32_t brokerId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeClusterResponseDescribeClusterBroker&, const DescribeClusterResponseDescribeClusterBroker&) = default;
+};
+
 class DescribeClusterResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 60;
@@ -40,14 +49,7 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct DescribeClusterBroker {
-        int32_t brokerId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeClusterBroker&, const DescribeClusterBroker&) = default;
-    };
+    using DescribeClusterBroker = DescribeClusterResponseDescribeClusterBroker;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
@@ -55,7 +57,7 @@ public:
     int8_t endpointType = 1;
     std::string clusterId;
     int32_t controllerId = -1;
-    std::vector<DescribeClusterBroker> brokers;
+    std::vector<DescribeClusterResponseDescribeClusterBroker> brokers;
     int32_t clusterAuthorizedOperations = INT32_MIN;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

@@ -11,6 +11,14 @@
 
 namespace partita::protocol {
 
+struct DescribeConfigsRequestDescribeConfigsResource {
+    int8_t resourceType = 0;
+    std::string resourceName;
+    std::optional<std::vector<std::string>> configurationKeys{std::vector<std::string>{}};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeConfigsRequestDescribeConfigsResource&, const DescribeConfigsRequestDescribeConfigsResource&) = default;
+};
+
 class DescribeConfigsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 32;
@@ -18,15 +26,9 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct DescribeConfigsResource {
-        int8_t resourceType = 0;
-        std::string resourceName;
-        std::optional<std::vector<std::string>> configurationKeys{std::vector<std::string>{}};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeConfigsResource&, const DescribeConfigsResource&) = default;
-    };
+    using DescribeConfigsResource = DescribeConfigsRequestDescribeConfigsResource;
 
-    std::vector<DescribeConfigsResource> resources;
+    std::vector<DescribeConfigsRequestDescribeConfigsResource> resources;
     bool includeSynonyms = false;
     bool includeDocumentation = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
@@ -42,6 +44,38 @@ public:
     friend bool operator==(const DescribeConfigsRequest& a, const DescribeConfigsRequest& b);
 };
 
+struct DescribeConfigsResponseDescribeConfigsSynonym {
+    std::string name;
+    std::optional<std::string> value{std::string("")};
+    int8_t source = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeConfigsResponseDescribeConfigsSynonym&, const DescribeConfigsResponseDescribeConfigsSynonym&) = default;
+};
+
+struct DescribeConfigsResponseDescribeConfigsResourceResult {
+    std::string name;
+    std::optional<std::string> value{std::string("")};
+    bool readOnly = false;
+    bool isDefault = false;
+    int8_t configSource = -1;
+    bool isSensitive = false;
+    std::vector<DescribeConfigsResponseDescribeConfigsSynonym> synonyms;
+    int8_t configType = 0;
+    std::optional<std::string> documentation{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeConfigsResponseDescribeConfigsResourceResult&, const DescribeConfigsResponseDescribeConfigsResourceResult&) = default;
+};
+
+struct DescribeConfigsResponseDescribeConfigsResult {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int8_t resourceType = 0;
+    std::string resourceName;
+    std::vector<DescribeConfigsResponseDescribeConfigsResourceResult> configs;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeConfigsResponseDescribeConfigsResult&, const DescribeConfigsResponseDescribeConfigsResult&) = default;
+};
+
 class DescribeConfigsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 32;
@@ -49,40 +83,12 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct DescribeConfigsSynonym {
-        std::string name;
-        std::optional<std::string> value{std::string("")};
-        int8_t source = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeConfigsSynonym&, const DescribeConfigsSynonym&) = default;
-    };
-
-    struct DescribeConfigsResourceResult {
-        std::string name;
-        std::optional<std::string> value{std::string("")};
-        bool readOnly = false;
-        bool isDefault = false;
-        int8_t configSource = -1;
-        bool isSensitive = false;
-        std::vector<DescribeConfigsSynonym> synonyms;
-        int8_t configType = 0;
-        std::optional<std::string> documentation{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeConfigsResourceResult&, const DescribeConfigsResourceResult&) = default;
-    };
-
-    struct DescribeConfigsResult {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = 0;
-        std::string resourceName;
-        std::vector<DescribeConfigsResourceResult> configs;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeConfigsResult&, const DescribeConfigsResult&) = default;
-    };
+    using DescribeConfigsSynonym = DescribeConfigsResponseDescribeConfigsSynonym;
+    using DescribeConfigsResourceResult = DescribeConfigsResponseDescribeConfigsResourceResult;
+    using DescribeConfigsResult = DescribeConfigsResponseDescribeConfigsResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DescribeConfigsResult> results;
+    std::vector<DescribeConfigsResponseDescribeConfigsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

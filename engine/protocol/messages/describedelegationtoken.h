@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
+    std::string principalType;
+    std::string principalName;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeDelegationTokenRequestDescribeDelegationTokenOwner&, const DescribeDelegationTokenRequestDescribeDelegationTokenOwner&) = default;
+};
+
 class DescribeDelegationTokenRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 41;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DescribeDelegationTokenOwner {
-        std::string principalType;
-        std::string principalName;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeDelegationTokenOwner&, const DescribeDelegationTokenOwner&) = default;
-    };
+    using DescribeDelegationTokenOwner = DescribeDelegationTokenRequestDescribeDelegationTokenOwner;
 
-    std::optional<std::vector<DescribeDelegationTokenOwner>> owners{std::vector<DescribeDelegationTokenOwner>{}};
+    std::optional<std::vector<DescribeDelegationTokenRequestDescribeDelegationTokenOwner>> owners{std::vector<DescribeDelegationTokenRequestDescribeDelegationTokenOwner>{}};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -39,6 +41,28 @@ public:
     friend bool operator==(const DescribeDelegationTokenRequest& a, const DescribeDelegationTokenRequest& b);
 };
 
+struct DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
+    std::string principalType;
+    std::string principalName;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeDelegationTokenResponseDescribedDelegationTokenRenewer&, const DescribeDelegationTokenResponseDescribedDelegationTokenRenewer&) = default;
+};
+
+struct DescribeDelegationTokenResponseDescribedDelegationToken {
+    std::string principalType;
+    std::string principalName;
+    std::string tokenRequesterPrincipalType;
+    std::string tokenRequesterPrincipalName;
+    int64_t issueTimestamp = INT64_C(0);
+    int64_t expiryTimestamp = INT64_C(0);
+    int64_t maxTimestamp = INT64_C(0);
+    std::string tokenId;
+    ::partita::Bytes hmac;
+    std::vector<DescribeDelegationTokenResponseDescribedDelegationTokenRenewer> renewers;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeDelegationTokenResponseDescribedDelegationToken&, const DescribeDelegationTokenResponseDescribedDelegationToken&) = default;
+};
+
 class DescribeDelegationTokenResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 41;
@@ -46,30 +70,11 @@ public:
     static constexpr int16_t kHighestVersion = 3;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DescribedDelegationTokenRenewer {
-        std::string principalType;
-        std::string principalName;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedDelegationTokenRenewer&, const DescribedDelegationTokenRenewer&) = default;
-    };
-
-    struct DescribedDelegationToken {
-        std::string principalType;
-        std::string principalName;
-        std::string tokenRequesterPrincipalType;
-        std::string tokenRequesterPrincipalName;
-        int64_t issueTimestamp = INT64_C(0);
-        int64_t expiryTimestamp = INT64_C(0);
-        int64_t maxTimestamp = INT64_C(0);
-        std::string tokenId;
-        ::partita::Bytes hmac;
-        std::vector<DescribedDelegationTokenRenewer> renewers;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedDelegationToken&, const DescribedDelegationToken&) = default;
-    };
+    using DescribedDelegationTokenRenewer = DescribeDelegationTokenResponseDescribedDelegationTokenRenewer;
+    using DescribedDelegationToken = DescribeDelegationTokenResponseDescribedDelegationToken;
 
     int16_t errorCode = 0;
-    std::vector<DescribedDelegationToken> tokens;
+    std::vector<DescribeDelegationTokenResponseDescribedDelegationToken> tokens;
     int32_t throttleTimeMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

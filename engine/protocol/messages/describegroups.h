@@ -33,6 +33,29 @@ public:
     friend bool operator==(const DescribeGroupsRequest& a, const DescribeGroupsRequest& b);
 };
 
+struct DescribeGroupsResponseDescribedGroupMember {
+    std::string memberId;
+    std::optional<std::string> groupInstanceId;
+    std::string clientId;
+    std::string clientHost;
+    ::partita::Bytes memberMetadata;
+    ::partita::Bytes memberAssignment;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeGroupsResponseDescribedGroupMember&, const DescribeGroupsResponseDescribedGroupMember&) = default;
+};
+
+struct DescribeGroupsResponseDescribedGroup {
+    int16_t errorCode = 0;
+    std::string groupId;
+    std::string groupState;
+    std::string protocolType;
+    std::string protocolData;
+    std::vector<DescribeGroupsResponseDescribedGroupMember> members;
+    int32_t authorizedOperations = INT32_MIN;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeGroupsResponseDescribedGroup&, const DescribeGroupsResponseDescribedGroup&) = default;
+};
+
 class DescribeGroupsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 15;
@@ -40,31 +63,11 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 5;  // -1: never flexible
 
-    struct DescribedGroupMember {
-        std::string memberId;
-        std::optional<std::string> groupInstanceId;
-        std::string clientId;
-        std::string clientHost;
-        ::partita::Bytes memberMetadata;
-        ::partita::Bytes memberAssignment;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedGroupMember&, const DescribedGroupMember&) = default;
-    };
-
-    struct DescribedGroup {
-        int16_t errorCode = 0;
-        std::string groupId;
-        std::string groupState;
-        std::string protocolType;
-        std::string protocolData;
-        std::vector<DescribedGroupMember> members;
-        int32_t authorizedOperations = INT32_MIN;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedGroup&, const DescribedGroup&) = default;
-    };
+    using DescribedGroupMember = DescribeGroupsResponseDescribedGroupMember;
+    using DescribedGroup = DescribeGroupsResponseDescribedGroup;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DescribedGroup> groups;
+    std::vector<DescribeGroupsResponseDescribedGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct DescribeLogDirsRequestDescribableLogDirTopic {
+    std::string topic;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeLogDirsRequestDescribableLogDirTopic&, const DescribeLogDirsRequestDescribableLogDirTopic&) = default;
+};
+
 class DescribeLogDirsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 35;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DescribableLogDirTopic {
-        std::string topic;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribableLogDirTopic&, const DescribableLogDirTopic&) = default;
-    };
+    using DescribableLogDirTopic = DescribeLogDirsRequestDescribableLogDirTopic;
 
-    std::optional<std::vector<DescribableLogDirTopic>> topics{std::vector<DescribableLogDirTopic>{}};
+    std::optional<std::vector<DescribeLogDirsRequestDescribableLogDirTopic>> topics{std::vector<DescribeLogDirsRequestDescribableLogDirTopic>{}};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -39,6 +41,32 @@ public:
     friend bool operator==(const DescribeLogDirsRequest& a, const DescribeLogDirsRequest& b);
 };
 
+struct DescribeLogDirsResponseDescribeLogDirsPartition {
+    int32_t partitionIndex = 0;
+    int64_t partitionSize = INT64_C(0);
+    int64_t offsetLag = INT64_C(0);
+    bool isFutureKey = false;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeLogDirsResponseDescribeLogDirsPartition&, const DescribeLogDirsResponseDescribeLogDirsPartition&) = default;
+};
+
+struct DescribeLogDirsResponseDescribeLogDirsTopic {
+    std::string name;
+    std::vector<DescribeLogDirsResponseDescribeLogDirsPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeLogDirsResponseDescribeLogDirsTopic&, const DescribeLogDirsResponseDescribeLogDirsTopic&) = default;
+};
+
+struct DescribeLogDirsResponseDescribeLogDirsResult {
+    int16_t errorCode = 0;
+    std::string logDir;
+    std::vector<DescribeLogDirsResponseDescribeLogDirsTopic> topics;
+    int64_t totalBytes = INT64_C(-1);
+    int64_t usableBytes = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeLogDirsResponseDescribeLogDirsResult&, const DescribeLogDirsResponseDescribeLogDirsResult&) = default;
+};
+
 class DescribeLogDirsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 35;
@@ -46,35 +74,13 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct DescribeLogDirsPartition {
-        int32_t partitionIndex = 0;
-        int64_t partitionSize = INT64_C(0);
-        int64_t offsetLag = INT64_C(0);
-        bool isFutureKey = false;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeLogDirsPartition&, const DescribeLogDirsPartition&) = default;
-    };
-
-    struct DescribeLogDirsTopic {
-        std::string name;
-        std::vector<DescribeLogDirsPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeLogDirsTopic&, const DescribeLogDirsTopic&) = default;
-    };
-
-    struct DescribeLogDirsResult {
-        int16_t errorCode = 0;
-        std::string logDir;
-        std::vector<DescribeLogDirsTopic> topics;
-        int64_t totalBytes = INT64_C(-1);
-        int64_t usableBytes = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeLogDirsResult&, const DescribeLogDirsResult&) = default;
-    };
+    using DescribeLogDirsPartition = DescribeLogDirsResponseDescribeLogDirsPartition;
+    using DescribeLogDirsTopic = DescribeLogDirsResponseDescribeLogDirsTopic;
+    using DescribeLogDirsResult = DescribeLogDirsResponseDescribeLogDirsResult;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<DescribeLogDirsResult> results;
+    std::vector<DescribeLogDirsResponseDescribeLogDirsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

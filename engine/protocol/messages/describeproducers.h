@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct DescribeProducersRequestTopicRequest {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeProducersRequestTopicRequest&, const DescribeProducersRequestTopicRequest&) = default;
+};
+
 class DescribeProducersRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 61;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicRequest {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicRequest&, const TopicRequest&) = default;
-    };
+    using TopicRequest = DescribeProducersRequestTopicRequest;
 
-    std::vector<TopicRequest> topics;
+    std::vector<DescribeProducersRequestTopicRequest> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -39,6 +41,33 @@ public:
     friend bool operator==(const DescribeProducersRequest& a, const DescribeProducersRequest& b);
 };
 
+struct DescribeProducersResponseProducerState {
+    int64_t producerId = INT64_C(0);
+    int32_t producerEpoch = 0;
+    int32_t lastSequence = -1;
+    int64_t lastTimestamp = INT64_C(-1);
+    int32_t coordinatorEpoch = 0;
+    int64_t currentTxnStartOffset = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeProducersResponseProducerState&, const DescribeProducersResponseProducerState&) = default;
+};
+
+struct DescribeProducersResponsePartitionResponse {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    std::vector<DescribeProducersResponseProducerState> activeProducers;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeProducersResponsePartitionResponse&, const DescribeProducersResponsePartitionResponse&) = default;
+};
+
+struct DescribeProducersResponseTopicResponse {
+    std::string name;
+    std::vector<DescribeProducersResponsePartitionResponse> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeProducersResponseTopicResponse&, const DescribeProducersResponseTopicResponse&) = default;
+};
+
 class DescribeProducersResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 61;
@@ -46,35 +75,12 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ProducerState {
-        int64_t producerId = INT64_C(0);
-        int32_t producerEpoch = 0;
-        int32_t lastSequence = -1;
-        int64_t lastTimestamp = INT64_C(-1);
-        int32_t coordinatorEpoch = 0;
-        int64_t currentTxnStartOffset = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ProducerState&, const ProducerState&) = default;
-    };
-
-    struct PartitionResponse {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        std::vector<ProducerState> activeProducers;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResponse&, const PartitionResponse&) = default;
-    };
-
-    struct TopicResponse {
-        std::string name;
-        std::vector<PartitionResponse> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicResponse&, const TopicResponse&) = default;
-    };
+    using ProducerState = DescribeProducersResponseProducerState;
+    using PartitionResponse = DescribeProducersResponsePartitionResponse;
+    using TopicResponse = DescribeProducersResponseTopicResponse;
 
     int32_t throttleTimeMs = 0;
-    std::vector<TopicResponse> topics;
+    std::vector<DescribeProducersResponseTopicResponse> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

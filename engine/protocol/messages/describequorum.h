@@ -11,6 +11,19 @@
 
 namespace partita::protocol {
 
+struct DescribeQuorumRequestPartitionData {
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumRequestPartitionData&, const DescribeQuorumRequestPartitionData&) = default;
+};
+
+struct DescribeQuorumRequestTopicData {
+    std::string topicName;
+    std::vector<DescribeQuorumRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumRequestTopicData&, const DescribeQuorumRequestTopicData&) = default;
+};
+
 class DescribeQuorumRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 55;
@@ -18,20 +31,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
+    using PartitionData = DescribeQuorumRequestPartitionData;
+    using TopicData = DescribeQuorumRequestTopicData;
 
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    std::vector<TopicData> topics;
+    std::vector<DescribeQuorumRequestTopicData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -45,6 +48,51 @@ public:
     friend bool operator==(const DescribeQuorumRequest& a, const DescribeQuorumRequest& b);
 };
 
+struct DescribeQuorumResponseReplicaState {
+    int32_t replicaId = 0;
+    ::partita::Uuid replicaDirectoryId;
+    int64_t logEndOffset = INT64_C(0);
+    int64_t lastFetchTimestamp = INT64_C(-1);
+    int64_t lastCaughtUpTimestamp = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumResponseReplicaState&, const DescribeQuorumResponseReplicaState&) = default;
+};
+
+struct DescribeQuorumResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    int64_t highWatermark = INT64_C(0);
+    std::vector<DescribeQuorumResponseReplicaState> currentVoters;
+    std::vector<DescribeQuorumResponseReplicaState> observers;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumResponsePartitionData&, const DescribeQuorumResponsePartitionData&) = default;
+};
+
+struct DescribeQuorumResponseTopicData {
+    std::string topicName;
+    std::vector<DescribeQuorumResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumResponseTopicData&, const DescribeQuorumResponseTopicData&) = default;
+};
+
+struct DescribeQuorumResponseListener {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumResponseListener&, const DescribeQuorumResponseListener&) = default;
+};
+
+struct DescribeQuorumResponseNode {
+    int32_t nodeId = 0;
+    std::vector<DescribeQuorumResponseListener> listeners;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeQuorumResponseNode&, const DescribeQuorumResponseNode&) = default;
+};
+
 class DescribeQuorumResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 55;
@@ -52,55 +100,16 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ReplicaState {
-        int32_t replicaId = 0;
-        ::partita::Uuid replicaDirectoryId;
-        int64_t logEndOffset = INT64_C(0);
-        int64_t lastFetchTimestamp = INT64_C(-1);
-        int64_t lastCaughtUpTimestamp = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        int64_t highWatermark = INT64_C(0);
-        std::vector<ReplicaState> currentVoters;
-        std::vector<ReplicaState> observers;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct Listener {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Listener&, const Listener&) = default;
-    };
-
-    struct Node {
-        int32_t nodeId = 0;
-        std::vector<Listener> listeners;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Node&, const Node&) = default;
-    };
+    using ReplicaState = DescribeQuorumResponseReplicaState;
+    using PartitionData = DescribeQuorumResponsePartitionData;
+    using TopicData = DescribeQuorumResponseTopicData;
+    using Listener = DescribeQuorumResponseListener;
+    using Node = DescribeQuorumResponseNode;
 
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<TopicData> topics;
-    std::vector<Node> nodes;
+    std::vector<DescribeQuorumResponseTopicData> topics;
+    std::vector<DescribeQuorumResponseNode> nodes;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

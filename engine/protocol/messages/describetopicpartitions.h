@@ -11,6 +11,19 @@
 
 namespace partita::protocol {
 
+struct DescribeTopicPartitionsRequestTopicRequest {
+    std::string name;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTopicPartitionsRequestTopicRequest&, const DescribeTopicPartitionsRequestTopicRequest&) = default;
+};
+
+struct DescribeTopicPartitionsRequestCursor {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTopicPartitionsRequestCursor&, const DescribeTopicPartitionsRequestCursor&) = default;
+};
+
 class DescribeTopicPartitionsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 75;
@@ -18,22 +31,12 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicRequest {
-        std::string name;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicRequest&, const TopicRequest&) = default;
-    };
+    using TopicRequest = DescribeTopicPartitionsRequestTopicRequest;
+    using Cursor = DescribeTopicPartitionsRequestCursor;
 
-    struct Cursor {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Cursor&, const Cursor&) = default;
-    };
-
-    std::vector<TopicRequest> topics;
+    std::vector<DescribeTopicPartitionsRequestTopicRequest> topics;
     int32_t responsePartitionLimit = 2000;
-    std::optional<Cursor> cursor;
+    std::optional<DescribeTopicPartitionsRequestCursor> cursor;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -47,6 +50,38 @@ public:
     friend bool operator==(const DescribeTopicPartitionsRequest& a, const DescribeTopicPartitionsRequest& b);
 };
 
+struct DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+    int16_t errorCode = 0;
+    int32_t partitionIndex = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = -1;
+    std::vector<int32_t> replicaNodes;
+    std::vector<int32_t> isrNodes;
+    std::optional<std::vector<int32_t>> eligibleLeaderReplicas;
+    std::optional<std::vector<int32_t>> lastKnownElr;
+    std::vector<int32_t> offlineReplicas;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition&, const DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition&) = default;
+};
+
+struct DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+    int16_t errorCode = 0;
+    std::optional<std::string> name{std::string("")};
+    ::partita::Uuid topicId;
+    bool isInternal = false;
+    std::vector<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition> partitions;
+    int32_t topicAuthorizedOperations = INT32_MIN;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic&, const DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic&) = default;
+};
+
+struct DescribeTopicPartitionsResponseCursor {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTopicPartitionsResponseCursor&, const DescribeTopicPartitionsResponseCursor&) = default;
+};
+
 class DescribeTopicPartitionsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 75;
@@ -54,41 +89,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct DescribeTopicPartitionsResponsePartition {
-        int16_t errorCode = 0;
-        int32_t partitionIndex = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = -1;
-        std::vector<int32_t> replicaNodes;
-        std::vector<int32_t> isrNodes;
-        std::optional<std::vector<int32_t>> eligibleLeaderReplicas;
-        std::optional<std::vector<int32_t>> lastKnownElr;
-        std::vector<int32_t> offlineReplicas;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeTopicPartitionsResponsePartition&, const DescribeTopicPartitionsResponsePartition&) = default;
-    };
-
-    struct DescribeTopicPartitionsResponseTopic {
-        int16_t errorCode = 0;
-        std::optional<std::string> name{std::string("")};
-        ::partita::Uuid topicId;
-        bool isInternal = false;
-        std::vector<DescribeTopicPartitionsResponsePartition> partitions;
-        int32_t topicAuthorizedOperations = INT32_MIN;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeTopicPartitionsResponseTopic&, const DescribeTopicPartitionsResponseTopic&) = default;
-    };
-
-    struct Cursor {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Cursor&, const Cursor&) = default;
-    };
+    using DescribeTopicPartitionsResponsePartition = DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition;
+    using DescribeTopicPartitionsResponseTopic = DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic;
+    using Cursor = DescribeTopicPartitionsResponseCursor;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DescribeTopicPartitionsResponseTopic> topics;
-    std::optional<Cursor> nextCursor;
+    std::vector<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic> topics;
+    std::optional<DescribeTopicPartitionsResponseCursor> nextCursor;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

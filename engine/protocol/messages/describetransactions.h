@@ -32,6 +32,26 @@ public:
     friend bool operator==(const DescribeTransactionsRequest& a, const DescribeTransactionsRequest& b);
 };
 
+struct DescribeTransactionsResponseTopicData {
+    std::string topic;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTransactionsResponseTopicData&, const DescribeTransactionsResponseTopicData&) = default;
+};
+
+struct DescribeTransactionsResponseTransactionState {
+    int16_t errorCode = 0;
+    std::string transactionalId;
+    std::string transactionState;
+    int32_t transactionTimeoutMs = 0;
+    int64_t transactionStartTimeMs = INT64_C(0);
+    int64_t producerId = INT64_C(0);
+    int16_t producerEpoch = 0;
+    std::vector<DescribeTransactionsResponseTopicData> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeTransactionsResponseTransactionState&, const DescribeTransactionsResponseTransactionState&) = default;
+};
+
 class DescribeTransactionsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 65;
@@ -39,28 +59,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicData {
-        std::string topic;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct TransactionState {
-        int16_t errorCode = 0;
-        std::string transactionalId;
-        std::string transactionState;
-        int32_t transactionTimeoutMs = 0;
-        int64_t transactionStartTimeMs = INT64_C(0);
-        int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = 0;
-        std::vector<TopicData> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TransactionState&, const TransactionState&) = default;
-    };
+    using TopicData = DescribeTransactionsResponseTopicData;
+    using TransactionState = DescribeTransactionsResponseTransactionState;
 
     int32_t throttleTimeMs = 0;
-    std::vector<TransactionState> transactionStates;
+    std::vector<DescribeTransactionsResponseTransactionState> transactionStates;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

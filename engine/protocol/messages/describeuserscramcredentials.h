@@ -11,6 +11,12 @@
 
 namespace partita::protocol {
 
+struct DescribeUserScramCredentialsRequestUserName {
+    std::string name;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeUserScramCredentialsRequestUserName&, const DescribeUserScramCredentialsRequestUserName&) = default;
+};
+
 class DescribeUserScramCredentialsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 50;
@@ -18,13 +24,9 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct UserName {
-        std::string name;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UserName&, const UserName&) = default;
-    };
+    using UserName = DescribeUserScramCredentialsRequestUserName;
 
-    std::optional<std::vector<UserName>> users{std::vector<UserName>{}};
+    std::optional<std::vector<DescribeUserScramCredentialsRequestUserName>> users{std::vector<DescribeUserScramCredentialsRequestUserName>{}};
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -38,6 +40,22 @@ public:
     friend bool operator==(const DescribeUserScramCredentialsRequest& a, const DescribeUserScramCredentialsRequest& b);
 };
 
+struct DescribeUserScramCredentialsResponseCredentialInfo {
+    int8_t mechanism = 0;
+    int32_t iterations = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeUserScramCredentialsResponseCredentialInfo&, const DescribeUserScramCredentialsResponseCredentialInfo&) = default;
+};
+
+struct DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
+    std::string user;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    std::vector<DescribeUserScramCredentialsResponseCredentialInfo> credentialInfos;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult&, const DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult&) = default;
+};
+
 class DescribeUserScramCredentialsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 50;
@@ -45,26 +63,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct CredentialInfo {
-        int8_t mechanism = 0;
-        int32_t iterations = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CredentialInfo&, const CredentialInfo&) = default;
-    };
-
-    struct DescribeUserScramCredentialsResult {
-        std::string user;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        std::vector<CredentialInfo> credentialInfos;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribeUserScramCredentialsResult&, const DescribeUserScramCredentialsResult&) = default;
-    };
+    using CredentialInfo = DescribeUserScramCredentialsResponseCredentialInfo;
+    using DescribeUserScramCredentialsResult = DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<DescribeUserScramCredentialsResult> results;
+    std::vector<DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct ElectLeadersRequestTopicPartitions {
+    std::string topic;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ElectLeadersRequestTopicPartitions&, const ElectLeadersRequestTopicPartitions&) = default;
+};
+
 class ElectLeadersRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 43;
@@ -18,15 +25,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct TopicPartitions {
-        std::string topic;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
+    using TopicPartitions = ElectLeadersRequestTopicPartitions;
 
     int8_t electionType = 0;
-    std::optional<std::vector<TopicPartitions>> topicPartitions{std::vector<TopicPartitions>{}};
+    std::optional<std::vector<ElectLeadersRequestTopicPartitions>> topicPartitions{std::vector<ElectLeadersRequestTopicPartitions>{}};
     int32_t timeoutMs = 60000;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -41,6 +43,21 @@ public:
     friend bool operator==(const ElectLeadersRequest& a, const ElectLeadersRequest& b);
 };
 
+struct ElectLeadersResponsePartitionResult {
+    int32_t partitionId = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ElectLeadersResponsePartitionResult&, const ElectLeadersResponsePartitionResult&) = default;
+};
+
+struct ElectLeadersResponseReplicaElectionResult {
+    std::string topic;
+    std::vector<ElectLeadersResponsePartitionResult> partitionResult;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ElectLeadersResponseReplicaElectionResult&, const ElectLeadersResponseReplicaElectionResult&) = default;
+};
+
 class ElectLeadersResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 43;
@@ -48,24 +65,12 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct PartitionResult {
-        int32_t partitionId = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
-
-    struct ReplicaElectionResult {
-        std::string topic;
-        std::vector<PartitionResult> partitionResult;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReplicaElectionResult&, const ReplicaElectionResult&) = default;
-    };
+    using PartitionResult = ElectLeadersResponsePartitionResult;
+    using ReplicaElectionResult = ElectLeadersResponseReplicaElectionResult;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<ReplicaElectionResult> replicaElectionResults;
+    std::vector<ElectLeadersResponseReplicaElectionResult> replicaElectionResults;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -337,7 +337,7 @@ void encodeStruct(Writer& w, const EndQuorumEpochResponse& s, [[maybe_unused]] i
             }
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("EndQuorumEpochResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

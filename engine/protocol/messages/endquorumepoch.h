@@ -11,6 +11,38 @@
 
 namespace partita::protocol {
 
+struct EndQuorumEpochRequestReplicaInfo {
+    int32_t candidateId = 0;
+    ::partita::Uuid candidateDirectoryId;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochRequestReplicaInfo&, const EndQuorumEpochRequestReplicaInfo&) = default;
+};
+
+struct EndQuorumEpochRequestPartitionData {
+    int32_t partitionIndex = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    std::vector<int32_t> preferredSuccessors;
+    std::vector<EndQuorumEpochRequestReplicaInfo> preferredCandidates;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochRequestPartitionData&, const EndQuorumEpochRequestPartitionData&) = default;
+};
+
+struct EndQuorumEpochRequestTopicData {
+    std::string topicName;
+    std::vector<EndQuorumEpochRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochRequestTopicData&, const EndQuorumEpochRequestTopicData&) = default;
+};
+
+struct EndQuorumEpochRequestLeaderEndpoint {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochRequestLeaderEndpoint&, const EndQuorumEpochRequestLeaderEndpoint&) = default;
+};
+
 class EndQuorumEpochRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 54;
@@ -18,41 +50,14 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct ReplicaInfo {
-        int32_t candidateId = 0;
-        ::partita::Uuid candidateDirectoryId;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReplicaInfo&, const ReplicaInfo&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        std::vector<int32_t> preferredSuccessors;
-        std::vector<ReplicaInfo> preferredCandidates;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct LeaderEndpoint {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderEndpoint&, const LeaderEndpoint&) = default;
-    };
+    using ReplicaInfo = EndQuorumEpochRequestReplicaInfo;
+    using PartitionData = EndQuorumEpochRequestPartitionData;
+    using TopicData = EndQuorumEpochRequestTopicData;
+    using LeaderEndpoint = EndQuorumEpochRequestLeaderEndpoint;
 
     std::optional<std::string> clusterId;
-    std::vector<TopicData> topics;
-    std::vector<LeaderEndpoint> leaderEndpoints;
+    std::vector<EndQuorumEpochRequestTopicData> topics;
+    std::vector<EndQuorumEpochRequestLeaderEndpoint> leaderEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -66,6 +71,30 @@ public:
     friend bool operator==(const EndQuorumEpochRequest& a, const EndQuorumEpochRequest& b);
 };
 
+struct EndQuorumEpochResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochResponsePartitionData&, const EndQuorumEpochResponsePartitionData&) = default;
+};
+
+struct EndQuorumEpochResponseTopicData {
+    std::string topicName;
+    std::vector<EndQuorumEpochResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochResponseTopicData&, const EndQuorumEpochResponseTopicData&) = default;
+};
+
+struct EndQuorumEpochResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const EndQuorumEpochResponseNodeEndpoint&, const EndQuorumEpochResponseNodeEndpoint&) = default;
+};
+
 class EndQuorumEpochResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 54;
@@ -73,33 +102,13 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using PartitionData = EndQuorumEpochResponsePartitionData;
+    using TopicData = EndQuorumEpochResponseTopicData;
+    using NodeEndpoint = EndQuorumEpochResponseNodeEndpoint;
 
     int16_t errorCode = 0;
-    std::vector<TopicData> topics;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<EndQuorumEpochResponseTopicData> topics;
+    std::vector<EndQuorumEpochResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

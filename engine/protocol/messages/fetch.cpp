@@ -59,7 +59,7 @@ void encodeStruct(Writer& w, const FetchRequest::FetchPartition& s, [[maybe_unus
             tw.writeUuid(s.replicaDirectoryId);
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("FetchRequest: tagged fields cannot be sent in version " + std::to_string(v));
     }
@@ -249,7 +249,7 @@ void encodeStruct(Writer& w, const FetchRequest& s, [[maybe_unused]] int16_t v) 
             encodeStruct(tw, s.replicaState, v);
             writeTaggedField(w, 1, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("FetchRequest: tagged fields cannot be sent in version " + std::to_string(v));
     }
@@ -514,7 +514,7 @@ void encodeStruct(Writer& w, const FetchResponse::PartitionData& s, [[maybe_unus
             encodeStruct(tw, s.snapshotId, v);
             writeTaggedField(w, 2, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("FetchResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }
@@ -676,7 +676,7 @@ void encodeStruct(Writer& w, const FetchResponse& s, [[maybe_unused]] int16_t v)
             }
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("FetchResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

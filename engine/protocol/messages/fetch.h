@@ -11,6 +11,41 @@
 
 namespace partita::protocol {
 
+struct FetchRequestReplicaState {
+    int32_t replicaId = -1;
+    int64_t replicaEpoch = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchRequestReplicaState&, const FetchRequestReplicaState&) = default;
+};
+
+struct FetchRequestFetchPartition {
+    int32_t partition = 0;
+    int32_t currentLeaderEpoch = -1;
+    int64_t fetchOffset = INT64_C(0);
+    int32_t lastFetchedEpoch = -1;
+    int64_t logStartOffset = INT64_C(-1);
+    int32_t partitionMaxBytes = 0;
+    ::partita::Uuid replicaDirectoryId;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchRequestFetchPartition&, const FetchRequestFetchPartition&) = default;
+};
+
+struct FetchRequestFetchTopic {
+    std::string topic;
+    ::partita::Uuid topicId;
+    std::vector<FetchRequestFetchPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchRequestFetchTopic&, const FetchRequestFetchTopic&) = default;
+};
+
+struct FetchRequestForgottenTopic {
+    std::string topic;
+    ::partita::Uuid topicId;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchRequestForgottenTopic&, const FetchRequestForgottenTopic&) = default;
+};
+
 class FetchRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 1;
@@ -18,52 +53,22 @@ public:
     static constexpr int16_t kHighestVersion = 17;
     static constexpr int16_t kFirstFlexibleVersion = 12;  // -1: never flexible
 
-    struct ReplicaState {
-        int32_t replicaId = -1;
-        int64_t replicaEpoch = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReplicaState&, const ReplicaState&) = default;
-    };
-
-    struct FetchPartition {
-        int32_t partition = 0;
-        int32_t currentLeaderEpoch = -1;
-        int64_t fetchOffset = INT64_C(0);
-        int32_t lastFetchedEpoch = -1;
-        int64_t logStartOffset = INT64_C(-1);
-        int32_t partitionMaxBytes = 0;
-        ::partita::Uuid replicaDirectoryId;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FetchPartition&, const FetchPartition&) = default;
-    };
-
-    struct FetchTopic {
-        std::string topic;
-        ::partita::Uuid topicId;
-        std::vector<FetchPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FetchTopic&, const FetchTopic&) = default;
-    };
-
-    struct ForgottenTopic {
-        std::string topic;
-        ::partita::Uuid topicId;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ForgottenTopic&, const ForgottenTopic&) = default;
-    };
+    using ReplicaState = FetchRequestReplicaState;
+    using FetchPartition = FetchRequestFetchPartition;
+    using FetchTopic = FetchRequestFetchTopic;
+    using ForgottenTopic = FetchRequestForgottenTopic;
 
     std::optional<std::string> clusterId;
     int32_t replicaId = -1;
-    ReplicaState replicaState;
+    FetchRequestReplicaState replicaState;
     int32_t maxWaitMs = 0;
     int32_t minBytes = 0;
     int32_t maxBytes = 2147483647;
     int8_t isolationLevel = 0;
     int32_t sessionId = 0;
     int32_t sessionEpoch = -1;
-    std::vector<FetchTopic> topics;
-    std::vector<ForgottenTopic> forgottenTopicsData;
+    std::vector<FetchRequestFetchTopic> topics;
+    std::vector<FetchRequestForgottenTopic> forgottenTopicsData;
     std::string rackId;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -78,6 +83,67 @@ public:
     friend bool operator==(const FetchRequest& a, const FetchRequest& b);
 };
 
+struct FetchResponseEpochEndOffset {
+    int32_t epoch = -1;
+    int64_t endOffset = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseEpochEndOffset&, const FetchResponseEpochEndOffset&) = default;
+};
+
+struct FetchResponseLeaderIdAndEpoch {
+    int32_t leaderId = -1;
+    int32_t leaderEpoch = -1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseLeaderIdAndEpoch&, const FetchResponseLeaderIdAndEpoch&) = default;
+};
+
+struct FetchResponseSnapshotId {
+    int64_t endOffset = INT64_C(-1);
+    int32_t epoch = -1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseSnapshotId&, const FetchResponseSnapshotId&) = default;
+};
+
+struct FetchResponseAbortedTransaction {
+    int64_t producerId = INT64_C(0);
+    int64_t firstOffset = INT64_C(0);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseAbortedTransaction&, const FetchResponseAbortedTransaction&) = default;
+};
+
+struct FetchResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    int64_t highWatermark = INT64_C(0);
+    int64_t lastStableOffset = INT64_C(-1);
+    int64_t logStartOffset = INT64_C(-1);
+    FetchResponseEpochEndOffset divergingEpoch;
+    FetchResponseLeaderIdAndEpoch currentLeader;
+    FetchResponseSnapshotId snapshotId;
+    std::optional<std::vector<FetchResponseAbortedTransaction>> abortedTransactions{std::vector<FetchResponseAbortedTransaction>{}};
+    int32_t preferredReadReplica = -1;
+    std::optional<::partita::Bytes> records;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponsePartitionData&, const FetchResponsePartitionData&) = default;
+};
+
+struct FetchResponseFetchableTopicResponse {
+    std::string topic;
+    ::partita::Uuid topicId;
+    std::vector<FetchResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseFetchableTopicResponse&, const FetchResponseFetchableTopicResponse&) = default;
+};
+
+struct FetchResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchResponseNodeEndpoint&, const FetchResponseNodeEndpoint&) = default;
+};
+
 class FetchResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 1;
@@ -85,72 +151,19 @@ public:
     static constexpr int16_t kHighestVersion = 17;
     static constexpr int16_t kFirstFlexibleVersion = 12;  // -1: never flexible
 
-    struct EpochEndOffset {
-        int32_t epoch = -1;
-        int64_t endOffset = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EpochEndOffset&, const EpochEndOffset&) = default;
-    };
-
-    struct LeaderIdAndEpoch {
-        int32_t leaderId = -1;
-        int32_t leaderEpoch = -1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderIdAndEpoch&, const LeaderIdAndEpoch&) = default;
-    };
-
-    struct SnapshotId {
-        int64_t endOffset = INT64_C(-1);
-        int32_t epoch = -1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const SnapshotId&, const SnapshotId&) = default;
-    };
-
-    struct AbortedTransaction {
-        int64_t producerId = INT64_C(0);
-        int64_t firstOffset = INT64_C(0);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AbortedTransaction&, const AbortedTransaction&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        int64_t highWatermark = INT64_C(0);
-        int64_t lastStableOffset = INT64_C(-1);
-        int64_t logStartOffset = INT64_C(-1);
-        EpochEndOffset divergingEpoch;
-        LeaderIdAndEpoch currentLeader;
-        SnapshotId snapshotId;
-        std::optional<std::vector<AbortedTransaction>> abortedTransactions{std::vector<AbortedTransaction>{}};
-        int32_t preferredReadReplica = -1;
-        std::optional<::partita::Bytes> records;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct FetchableTopicResponse {
-        std::string topic;
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FetchableTopicResponse&, const FetchableTopicResponse&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using EpochEndOffset = FetchResponseEpochEndOffset;
+    using LeaderIdAndEpoch = FetchResponseLeaderIdAndEpoch;
+    using SnapshotId = FetchResponseSnapshotId;
+    using AbortedTransaction = FetchResponseAbortedTransaction;
+    using PartitionData = FetchResponsePartitionData;
+    using FetchableTopicResponse = FetchResponseFetchableTopicResponse;
+    using NodeEndpoint = FetchResponseNodeEndpoint;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     int32_t sessionId = 0;
-    std::vector<FetchableTopicResponse> responses;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<FetchResponseFetchableTopicResponse> responses;
+    std::vector<FetchResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -46,7 +46,7 @@ void encodeStruct(Writer& w, const FetchSnapshotRequest::PartitionSnapshot& s, [
         tw.writeUuid(s.replicaDirectoryId);
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, FetchSnapshotRequest::PartitionSnapshot& s, [[maybe_unused]] int16_t v) {
@@ -122,7 +122,7 @@ void encodeStruct(Writer& w, const FetchSnapshotRequest& s, [[maybe_unused]] int
         }
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, FetchSnapshotRequest& s, [[maybe_unused]] int16_t v) {
@@ -253,7 +253,7 @@ void encodeStruct(Writer& w, const FetchSnapshotResponse::PartitionSnapshot& s, 
         encodeStruct(tw, s.currentLeader, v);
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, FetchSnapshotResponse::PartitionSnapshot& s, [[maybe_unused]] int16_t v) {
@@ -344,7 +344,7 @@ void encodeStruct(Writer& w, const FetchSnapshotResponse& s, [[maybe_unused]] in
         }
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, FetchSnapshotResponse& s, [[maybe_unused]] int16_t v) {

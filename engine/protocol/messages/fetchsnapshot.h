@@ -11,6 +11,30 @@
 
 namespace partita::protocol {
 
+struct FetchSnapshotRequestSnapshotId {
+    int64_t endOffset = INT64_C(0);
+    int32_t epoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotRequestSnapshotId&, const FetchSnapshotRequestSnapshotId&) = default;
+};
+
+struct FetchSnapshotRequestPartitionSnapshot {
+    int32_t partition = 0;
+    int32_t currentLeaderEpoch = 0;
+    FetchSnapshotRequestSnapshotId snapshotId;
+    int64_t position = INT64_C(0);
+    ::partita::Uuid replicaDirectoryId;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotRequestPartitionSnapshot&, const FetchSnapshotRequestPartitionSnapshot&) = default;
+};
+
+struct FetchSnapshotRequestTopicSnapshot {
+    std::string name;
+    std::vector<FetchSnapshotRequestPartitionSnapshot> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotRequestTopicSnapshot&, const FetchSnapshotRequestTopicSnapshot&) = default;
+};
+
 class FetchSnapshotRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 59;
@@ -18,34 +42,14 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct SnapshotId {
-        int64_t endOffset = INT64_C(0);
-        int32_t epoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const SnapshotId&, const SnapshotId&) = default;
-    };
-
-    struct PartitionSnapshot {
-        int32_t partition = 0;
-        int32_t currentLeaderEpoch = 0;
-        SnapshotId snapshotId;
-        int64_t position = INT64_C(0);
-        ::partita::Uuid replicaDirectoryId;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionSnapshot&, const PartitionSnapshot&) = default;
-    };
-
-    struct TopicSnapshot {
-        std::string name;
-        std::vector<PartitionSnapshot> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicSnapshot&, const TopicSnapshot&) = default;
-    };
+    using SnapshotId = FetchSnapshotRequestSnapshotId;
+    using PartitionSnapshot = FetchSnapshotRequestPartitionSnapshot;
+    using TopicSnapshot = FetchSnapshotRequestTopicSnapshot;
 
     std::optional<std::string> clusterId;
     int32_t replicaId = -1;
     int32_t maxBytes = 2147483647;
-    std::vector<TopicSnapshot> topics;
+    std::vector<FetchSnapshotRequestTopicSnapshot> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -59,6 +63,47 @@ public:
     friend bool operator==(const FetchSnapshotRequest& a, const FetchSnapshotRequest& b);
 };
 
+struct FetchSnapshotResponseSnapshotId {
+    int64_t endOffset = INT64_C(0);
+    int32_t epoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotResponseSnapshotId&, const FetchSnapshotResponseSnapshotId&) = default;
+};
+
+struct FetchSnapshotResponseLeaderIdAndEpoch {
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotResponseLeaderIdAndEpoch&, const FetchSnapshotResponseLeaderIdAndEpoch&) = default;
+};
+
+struct FetchSnapshotResponsePartitionSnapshot {
+    int32_t index = 0;
+    int16_t errorCode = 0;
+    FetchSnapshotResponseSnapshotId snapshotId;
+    FetchSnapshotResponseLeaderIdAndEpoch currentLeader;
+    int64_t size = INT64_C(0);
+    int64_t position = INT64_C(0);
+    ::partita::Bytes unalignedRecords;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotResponsePartitionSnapshot&, const FetchSnapshotResponsePartitionSnapshot&) = default;
+};
+
+struct FetchSnapshotResponseTopicSnapshot {
+    std::string name;
+    std::vector<FetchSnapshotResponsePartitionSnapshot> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotResponseTopicSnapshot&, const FetchSnapshotResponseTopicSnapshot&) = default;
+};
+
+struct FetchSnapshotResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FetchSnapshotResponseNodeEndpoint&, const FetchSnapshotResponseNodeEndpoint&) = default;
+};
+
 class FetchSnapshotResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 59;
@@ -66,51 +111,16 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct SnapshotId {
-        int64_t endOffset = INT64_C(0);
-        int32_t epoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const SnapshotId&, const SnapshotId&) = default;
-    };
-
-    struct LeaderIdAndEpoch {
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderIdAndEpoch&, const LeaderIdAndEpoch&) = default;
-    };
-
-    struct PartitionSnapshot {
-        int32_t index = 0;
-        int16_t errorCode = 0;
-        SnapshotId snapshotId;
-        LeaderIdAndEpoch currentLeader;
-        int64_t size = INT64_C(0);
-        int64_t position = INT64_C(0);
-        ::partita::Bytes unalignedRecords;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionSnapshot&, const PartitionSnapshot&) = default;
-    };
-
-    struct TopicSnapshot {
-        std::string name;
-        std::vector<PartitionSnapshot> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicSnapshot&, const TopicSnapshot&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using SnapshotId = FetchSnapshotResponseSnapshotId;
+    using LeaderIdAndEpoch = FetchSnapshotResponseLeaderIdAndEpoch;
+    using PartitionSnapshot = FetchSnapshotResponsePartitionSnapshot;
+    using TopicSnapshot = FetchSnapshotResponseTopicSnapshot;
+    using NodeEndpoint = FetchSnapshotResponseNodeEndpoint;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<TopicSnapshot> topics;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<FetchSnapshotResponseTopicSnapshot> topics;
+    std::vector<FetchSnapshotResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -34,6 +34,17 @@ public:
     friend bool operator==(const FindCoordinatorRequest& a, const FindCoordinatorRequest& b);
 };
 
+struct FindCoordinatorResponseCoordinator {
+    std::string key;
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const FindCoordinatorResponseCoordinator&, const FindCoordinatorResponseCoordinator&) = default;
+};
+
 class FindCoordinatorResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 10;
@@ -41,16 +52,7 @@ public:
     static constexpr int16_t kHighestVersion = 6;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct Coordinator {
-        std::string key;
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Coordinator&, const Coordinator&) = default;
-    };
+    using Coordinator = FindCoordinatorResponseCoordinator;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
@@ -58,7 +60,7 @@ public:
     int32_t nodeId = 0;
     std::string host;
     int32_t port = 0;
-    std::vector<Coordinator> coordinators;
+    std::vector<FindCoordinatorResponseCoordinator> coordinators;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,22 @@
 
 namespace partita::protocol {
 
+struct IncrementalAlterConfigsRequestAlterableConfig {
+    std::string name;
+    int8_t configOperation = 0;
+    std::optional<std::string> value{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const IncrementalAlterConfigsRequestAlterableConfig&, const IncrementalAlterConfigsRequestAlterableConfig&) = default;
+};
+
+struct IncrementalAlterConfigsRequestAlterConfigsResource {
+    int8_t resourceType = 0;
+    std::string resourceName;
+    std::vector<IncrementalAlterConfigsRequestAlterableConfig> configs;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const IncrementalAlterConfigsRequestAlterConfigsResource&, const IncrementalAlterConfigsRequestAlterConfigsResource&) = default;
+};
+
 class IncrementalAlterConfigsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 44;
@@ -18,23 +34,10 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct AlterableConfig {
-        std::string name;
-        int8_t configOperation = 0;
-        std::optional<std::string> value{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterableConfig&, const AlterableConfig&) = default;
-    };
+    using AlterableConfig = IncrementalAlterConfigsRequestAlterableConfig;
+    using AlterConfigsResource = IncrementalAlterConfigsRequestAlterConfigsResource;
 
-    struct AlterConfigsResource {
-        int8_t resourceType = 0;
-        std::string resourceName;
-        std::vector<AlterableConfig> configs;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterConfigsResource&, const AlterConfigsResource&) = default;
-    };
-
-    std::vector<AlterConfigsResource> resources;
+    std::vector<IncrementalAlterConfigsRequestAlterConfigsResource> resources;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -49,6 +52,15 @@ public:
     friend bool operator==(const IncrementalAlterConfigsRequest& a, const IncrementalAlterConfigsRequest& b);
 };
 
+struct IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    int8_t resourceType = 0;
+    std::string resourceName;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const IncrementalAlterConfigsResponseAlterConfigsResourceResponse&, const IncrementalAlterConfigsResponseAlterConfigsResourceResponse&) = default;
+};
+
 class IncrementalAlterConfigsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 44;
@@ -56,17 +68,10 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct AlterConfigsResourceResponse {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        int8_t resourceType = 0;
-        std::string resourceName;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AlterConfigsResourceResponse&, const AlterConfigsResourceResponse&) = default;
-    };
+    using AlterConfigsResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceResponse;
 
     int32_t throttleTimeMs = 0;
-    std::vector<AlterConfigsResourceResponse> responses;
+    std::vector<IncrementalAlterConfigsResponseAlterConfigsResourceResponse> responses;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,21 @@
 
 namespace partita::protocol {
 
+struct InitializeShareGroupStateRequestPartitionData {
+    int32_t partition = 0;
+    int32_t stateEpoch = 0;
+    int64_t startOffset = INT64_C(0);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const InitializeShareGroupStateRequestPartitionData&, const InitializeShareGroupStateRequestPartitionData&) = default;
+};
+
+struct InitializeShareGroupStateRequestInitializeStateData {
+    ::partita::Uuid topicId;
+    std::vector<InitializeShareGroupStateRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const InitializeShareGroupStateRequestInitializeStateData&, const InitializeShareGroupStateRequestInitializeStateData&) = default;
+};
+
 class InitializeShareGroupStateRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 83;
@@ -18,23 +33,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partition = 0;
-        int32_t stateEpoch = 0;
-        int64_t startOffset = INT64_C(0);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct InitializeStateData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const InitializeStateData&, const InitializeStateData&) = default;
-    };
+    using PartitionData = InitializeShareGroupStateRequestPartitionData;
+    using InitializeStateData = InitializeShareGroupStateRequestInitializeStateData;
 
     std::string groupId;
-    std::vector<InitializeStateData> topics;
+    std::vector<InitializeShareGroupStateRequestInitializeStateData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -48,6 +51,21 @@ public:
     friend bool operator==(const InitializeShareGroupStateRequest& a, const InitializeShareGroupStateRequest& b);
 };
 
+struct InitializeShareGroupStateResponsePartitionResult {
+    int32_t partition = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const InitializeShareGroupStateResponsePartitionResult&, const InitializeShareGroupStateResponsePartitionResult&) = default;
+};
+
+struct InitializeShareGroupStateResponseInitializeStateResult {
+    ::partita::Uuid topicId;
+    std::vector<InitializeShareGroupStateResponsePartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const InitializeShareGroupStateResponseInitializeStateResult&, const InitializeShareGroupStateResponseInitializeStateResult&) = default;
+};
+
 class InitializeShareGroupStateResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 83;
@@ -55,22 +73,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionResult {
-        int32_t partition = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
+    using PartitionResult = InitializeShareGroupStateResponsePartitionResult;
+    using InitializeStateResult = InitializeShareGroupStateResponseInitializeStateResult;
 
-    struct InitializeStateResult {
-        ::partita::Uuid topicId;
-        std::vector<PartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const InitializeStateResult&, const InitializeStateResult&) = default;
-    };
-
-    std::vector<InitializeStateResult> results;
+    std::vector<InitializeShareGroupStateResponseInitializeStateResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

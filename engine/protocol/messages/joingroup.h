@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct JoinGroupRequestJoinGroupRequestProtocol {
+    std::string name;
+    ::partita::Bytes metadata;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const JoinGroupRequestJoinGroupRequestProtocol&, const JoinGroupRequestJoinGroupRequestProtocol&) = default;
+};
+
 class JoinGroupRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 11;
@@ -18,12 +25,7 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct JoinGroupRequestProtocol {
-        std::string name;
-        ::partita::Bytes metadata;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const JoinGroupRequestProtocol&, const JoinGroupRequestProtocol&) = default;
-    };
+    using JoinGroupRequestProtocol = JoinGroupRequestJoinGroupRequestProtocol;
 
     std::string groupId;
     int32_t sessionTimeoutMs = 0;
@@ -31,7 +33,7 @@ public:
     std::string memberId;
     std::optional<std::string> groupInstanceId;
     std::string protocolType;
-    std::vector<JoinGroupRequestProtocol> protocols;
+    std::vector<JoinGroupRequestJoinGroupRequestProtocol> protocols;
     std::optional<std::string> reason;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -46,6 +48,14 @@ public:
     friend bool operator==(const JoinGroupRequest& a, const JoinGroupRequest& b);
 };
 
+struct JoinGroupResponseJoinGroupResponseMember {
+    std::string memberId;
+    std::optional<std::string> groupInstanceId;
+    ::partita::Bytes metadata;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const JoinGroupResponseJoinGroupResponseMember&, const JoinGroupResponseJoinGroupResponseMember&) = default;
+};
+
 class JoinGroupResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 11;
@@ -53,13 +63,7 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct JoinGroupResponseMember {
-        std::string memberId;
-        std::optional<std::string> groupInstanceId;
-        ::partita::Bytes metadata;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const JoinGroupResponseMember&, const JoinGroupResponseMember&) = default;
-    };
+    using JoinGroupResponseMember = JoinGroupResponseJoinGroupResponseMember;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
@@ -69,7 +73,7 @@ public:
     std::string leader;
     bool skipAssignment = false;
     std::string memberId;
-    std::vector<JoinGroupResponseMember> members;
+    std::vector<JoinGroupResponseJoinGroupResponseMember> members;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,39 @@
 
 namespace partita::protocol {
 
+struct LeaderAndIsrRequestLeaderAndIsrPartitionState {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    int32_t controllerEpoch = 0;
+    int32_t leader = 0;
+    int32_t leaderEpoch = 0;
+    std::vector<int32_t> isr;
+    int32_t partitionEpoch = 0;
+    std::vector<int32_t> replicas;
+    std::vector<int32_t> addingReplicas;
+    std::vector<int32_t> removingReplicas;
+    bool isNew = false;
+    int8_t leaderRecoveryState = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderAndIsrRequestLeaderAndIsrPartitionState&, const LeaderAndIsrRequestLeaderAndIsrPartitionState&) = default;
+};
+
+struct LeaderAndIsrRequestLeaderAndIsrTopicState {
+    std::string topicName;
+    ::partita::Uuid topicId;
+    std::vector<LeaderAndIsrRequestLeaderAndIsrPartitionState> partitionStates;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderAndIsrRequestLeaderAndIsrTopicState&, const LeaderAndIsrRequestLeaderAndIsrTopicState&) = default;
+};
+
+struct LeaderAndIsrRequestLeaderAndIsrLiveLeader {
+    int32_t brokerId = 0;
+    std::string hostName;
+    int32_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderAndIsrRequestLeaderAndIsrLiveLeader&, const LeaderAndIsrRequestLeaderAndIsrLiveLeader&) = default;
+};
+
 class LeaderAndIsrRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 4;
@@ -18,47 +51,18 @@ public:
     static constexpr int16_t kHighestVersion = 7;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct LeaderAndIsrPartitionState {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        int32_t controllerEpoch = 0;
-        int32_t leader = 0;
-        int32_t leaderEpoch = 0;
-        std::vector<int32_t> isr;
-        int32_t partitionEpoch = 0;
-        std::vector<int32_t> replicas;
-        std::vector<int32_t> addingReplicas;
-        std::vector<int32_t> removingReplicas;
-        bool isNew = false;
-        int8_t leaderRecoveryState = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderAndIsrPartitionState&, const LeaderAndIsrPartitionState&) = default;
-    };
-
-    struct LeaderAndIsrTopicState {
-        std::string topicName;
-        ::partita::Uuid topicId;
-        std::vector<LeaderAndIsrPartitionState> partitionStates;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderAndIsrTopicState&, const LeaderAndIsrTopicState&) = default;
-    };
-
-    struct LeaderAndIsrLiveLeader {
-        int32_t brokerId = 0;
-        std::string hostName;
-        int32_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderAndIsrLiveLeader&, const LeaderAndIsrLiveLeader&) = default;
-    };
+    using LeaderAndIsrPartitionState = LeaderAndIsrRequestLeaderAndIsrPartitionState;
+    using LeaderAndIsrTopicState = LeaderAndIsrRequestLeaderAndIsrTopicState;
+    using LeaderAndIsrLiveLeader = LeaderAndIsrRequestLeaderAndIsrLiveLeader;
 
     int32_t controllerId = 0;
     bool isKRaftController = false;
     int32_t controllerEpoch = 0;
     int64_t brokerEpoch = INT64_C(-1);
     int8_t type = 0;
-    std::vector<LeaderAndIsrPartitionState> ungroupedPartitionStates;
-    std::vector<LeaderAndIsrTopicState> topicStates;
-    std::vector<LeaderAndIsrLiveLeader> liveLeaders;
+    std::vector<LeaderAndIsrRequestLeaderAndIsrPartitionState> ungroupedPartitionStates;
+    std::vector<LeaderAndIsrRequestLeaderAndIsrTopicState> topicStates;
+    std::vector<LeaderAndIsrRequestLeaderAndIsrLiveLeader> liveLeaders;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -72,6 +76,21 @@ public:
     friend bool operator==(const LeaderAndIsrRequest& a, const LeaderAndIsrRequest& b);
 };
 
+struct LeaderAndIsrResponseLeaderAndIsrPartitionError {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderAndIsrResponseLeaderAndIsrPartitionError&, const LeaderAndIsrResponseLeaderAndIsrPartitionError&) = default;
+};
+
+struct LeaderAndIsrResponseLeaderAndIsrTopicError {
+    ::partita::Uuid topicId;
+    std::vector<LeaderAndIsrResponseLeaderAndIsrPartitionError> partitionErrors;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderAndIsrResponseLeaderAndIsrTopicError&, const LeaderAndIsrResponseLeaderAndIsrTopicError&) = default;
+};
+
 class LeaderAndIsrResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 4;
@@ -79,24 +98,12 @@ public:
     static constexpr int16_t kHighestVersion = 7;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct LeaderAndIsrPartitionError {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderAndIsrPartitionError&, const LeaderAndIsrPartitionError&) = default;
-    };
-
-    struct LeaderAndIsrTopicError {
-        ::partita::Uuid topicId;
-        std::vector<LeaderAndIsrPartitionError> partitionErrors;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderAndIsrTopicError&, const LeaderAndIsrTopicError&) = default;
-    };
+    using LeaderAndIsrPartitionError = LeaderAndIsrResponseLeaderAndIsrPartitionError;
+    using LeaderAndIsrTopicError = LeaderAndIsrResponseLeaderAndIsrTopicError;
 
     int16_t errorCode = 0;
-    std::vector<LeaderAndIsrPartitionError> partitionErrors;
-    std::vector<LeaderAndIsrTopicError> topics;
+    std::vector<LeaderAndIsrResponseLeaderAndIsrPartitionError> partitionErrors;
+    std::vector<LeaderAndIsrResponseLeaderAndIsrTopicError> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

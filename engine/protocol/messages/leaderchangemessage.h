@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct LeaderChangeMessageVoter {
+    int32_t voterId = 0;
+    ::partita::Uuid voterDirectoryId;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaderChangeMessageVoter&, const LeaderChangeMessageVoter&) = default;
+};
+
 class LeaderChangeMessage final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = -1;
@@ -18,17 +25,12 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Voter {
-        int32_t voterId = 0;
-        ::partita::Uuid voterDirectoryId;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Voter&, const Voter&) = default;
-    };
+    using Voter = LeaderChangeMessageVoter;
 
     int16_t version = 0;
     int32_t leaderId = 0;
-    std::vector<Voter> voters;
-    std::vector<Voter> grantingVoters;
+    std::vector<LeaderChangeMessageVoter> voters;
+    std::vector<LeaderChangeMessageVoter> grantingVoters;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

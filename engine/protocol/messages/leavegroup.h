@@ -11,6 +11,14 @@
 
 namespace partita::protocol {
 
+struct LeaveGroupRequestMemberIdentity {
+    std::string memberId;
+    std::optional<std::string> groupInstanceId;
+    std::optional<std::string> reason;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaveGroupRequestMemberIdentity&, const LeaveGroupRequestMemberIdentity&) = default;
+};
+
 class LeaveGroupRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 13;
@@ -18,17 +26,11 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct MemberIdentity {
-        std::string memberId;
-        std::optional<std::string> groupInstanceId;
-        std::optional<std::string> reason;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MemberIdentity&, const MemberIdentity&) = default;
-    };
+    using MemberIdentity = LeaveGroupRequestMemberIdentity;
 
     std::string groupId;
     std::string memberId;
-    std::vector<MemberIdentity> members;
+    std::vector<LeaveGroupRequestMemberIdentity> members;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -42,6 +44,14 @@ public:
     friend bool operator==(const LeaveGroupRequest& a, const LeaveGroupRequest& b);
 };
 
+struct LeaveGroupResponseMemberResponse {
+    std::string memberId;
+    std::optional<std::string> groupInstanceId{std::string("")};
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const LeaveGroupResponseMemberResponse&, const LeaveGroupResponseMemberResponse&) = default;
+};
+
 class LeaveGroupResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 13;
@@ -49,17 +59,11 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct MemberResponse {
-        std::string memberId;
-        std::optional<std::string> groupInstanceId{std::string("")};
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MemberResponse&, const MemberResponse&) = default;
-    };
+    using MemberResponse = LeaveGroupResponseMemberResponse;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<MemberResponse> members;
+    std::vector<LeaveGroupResponseMemberResponse> members;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -31,6 +31,12 @@ public:
     friend bool operator==(const ListClientMetricsResourcesRequest& a, const ListClientMetricsResourcesRequest& b);
 };
 
+struct ListClientMetricsResourcesResponseClientMetricsResource {
+    std::string name;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListClientMetricsResourcesResponseClientMetricsResource&, const ListClientMetricsResourcesResponseClientMetricsResource&) = default;
+};
+
 class ListClientMetricsResourcesResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 74;
@@ -38,15 +44,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ClientMetricsResource {
-        std::string name;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ClientMetricsResource&, const ClientMetricsResource&) = default;
-    };
+    using ClientMetricsResource = ListClientMetricsResourcesResponseClientMetricsResource;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<ClientMetricsResource> clientMetricsResources;
+    std::vector<ListClientMetricsResourcesResponseClientMetricsResource> clientMetricsResources;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

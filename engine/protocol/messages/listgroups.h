@@ -33,6 +33,15 @@ public:
     friend bool operator==(const ListGroupsRequest& a, const ListGroupsRequest& b);
 };
 
+struct ListGroupsResponseListedGroup {
+    std::string groupId;
+    std::string protocolType;
+    std::string groupState;
+    std::string groupType;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListGroupsResponseListedGroup&, const ListGroupsResponseListedGroup&) = default;
+};
+
 class ListGroupsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 16;
@@ -40,18 +49,11 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct ListedGroup {
-        std::string groupId;
-        std::string protocolType;
-        std::string groupState;
-        std::string groupType;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListedGroup&, const ListedGroup&) = default;
-    };
+    using ListedGroup = ListGroupsResponseListedGroup;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    std::vector<ListedGroup> groups;
+    std::vector<ListGroupsResponseListedGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,22 @@
 
 namespace partita::protocol {
 
+struct ListOffsetsRequestListOffsetsPartition {
+    int32_t partitionIndex = 0;
+    int32_t currentLeaderEpoch = -1;
+    int64_t timestamp = INT64_C(0);
+    int32_t maxNumOffsets = 1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListOffsetsRequestListOffsetsPartition&, const ListOffsetsRequestListOffsetsPartition&) = default;
+};
+
+struct ListOffsetsRequestListOffsetsTopic {
+    std::string name;
+    std::vector<ListOffsetsRequestListOffsetsPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListOffsetsRequestListOffsetsTopic&, const ListOffsetsRequestListOffsetsTopic&) = default;
+};
+
 class ListOffsetsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 2;
@@ -18,25 +34,12 @@ public:
     static constexpr int16_t kHighestVersion = 10;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct ListOffsetsPartition {
-        int32_t partitionIndex = 0;
-        int32_t currentLeaderEpoch = -1;
-        int64_t timestamp = INT64_C(0);
-        int32_t maxNumOffsets = 1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListOffsetsPartition&, const ListOffsetsPartition&) = default;
-    };
-
-    struct ListOffsetsTopic {
-        std::string name;
-        std::vector<ListOffsetsPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListOffsetsTopic&, const ListOffsetsTopic&) = default;
-    };
+    using ListOffsetsPartition = ListOffsetsRequestListOffsetsPartition;
+    using ListOffsetsTopic = ListOffsetsRequestListOffsetsTopic;
 
     int32_t replicaId = 0;
     int8_t isolationLevel = 0;
-    std::vector<ListOffsetsTopic> topics;
+    std::vector<ListOffsetsRequestListOffsetsTopic> topics;
     int32_t timeoutMs = 0;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -51,6 +54,24 @@ public:
     friend bool operator==(const ListOffsetsRequest& a, const ListOffsetsRequest& b);
 };
 
+struct ListOffsetsResponseListOffsetsPartitionResponse {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::vector<int64_t> oldStyleOffsets;
+    int64_t timestamp = INT64_C(-1);
+    int64_t offset = INT64_C(-1);
+    int32_t leaderEpoch = -1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListOffsetsResponseListOffsetsPartitionResponse&, const ListOffsetsResponseListOffsetsPartitionResponse&) = default;
+};
+
+struct ListOffsetsResponseListOffsetsTopicResponse {
+    std::string name;
+    std::vector<ListOffsetsResponseListOffsetsPartitionResponse> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListOffsetsResponseListOffsetsTopicResponse&, const ListOffsetsResponseListOffsetsTopicResponse&) = default;
+};
+
 class ListOffsetsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 2;
@@ -58,26 +79,11 @@ public:
     static constexpr int16_t kHighestVersion = 10;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct ListOffsetsPartitionResponse {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::vector<int64_t> oldStyleOffsets;
-        int64_t timestamp = INT64_C(-1);
-        int64_t offset = INT64_C(-1);
-        int32_t leaderEpoch = -1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListOffsetsPartitionResponse&, const ListOffsetsPartitionResponse&) = default;
-    };
-
-    struct ListOffsetsTopicResponse {
-        std::string name;
-        std::vector<ListOffsetsPartitionResponse> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListOffsetsTopicResponse&, const ListOffsetsTopicResponse&) = default;
-    };
+    using ListOffsetsPartitionResponse = ListOffsetsResponseListOffsetsPartitionResponse;
+    using ListOffsetsTopicResponse = ListOffsetsResponseListOffsetsTopicResponse;
 
     int32_t throttleTimeMs = 0;
-    std::vector<ListOffsetsTopicResponse> topics;
+    std::vector<ListOffsetsResponseListOffsetsTopicResponse> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

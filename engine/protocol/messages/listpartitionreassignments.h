@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListPartitionReassignmentsRequestListPartitionReassignmentsTopics&, const ListPartitionReassignmentsRequestListPartitionReassignmentsTopics&) = default;
+};
+
 class ListPartitionReassignmentsRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 46;
@@ -18,15 +25,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct ListPartitionReassignmentsTopics {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ListPartitionReassignmentsTopics&, const ListPartitionReassignmentsTopics&) = default;
-    };
+    using ListPartitionReassignmentsTopics = ListPartitionReassignmentsRequestListPartitionReassignmentsTopics;
 
     int32_t timeoutMs = 60000;
-    std::optional<std::vector<ListPartitionReassignmentsTopics>> topics;
+    std::optional<std::vector<ListPartitionReassignmentsRequestListPartitionReassignmentsTopics>> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -40,6 +42,22 @@ public:
     friend bool operator==(const ListPartitionReassignmentsRequest& a, const ListPartitionReassignmentsRequest& b);
 };
 
+struct ListPartitionReassignmentsResponseOngoingPartitionReassignment {
+    int32_t partitionIndex = 0;
+    std::vector<int32_t> replicas;
+    std::vector<int32_t> addingReplicas;
+    std::vector<int32_t> removingReplicas;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListPartitionReassignmentsResponseOngoingPartitionReassignment&, const ListPartitionReassignmentsResponseOngoingPartitionReassignment&) = default;
+};
+
+struct ListPartitionReassignmentsResponseOngoingTopicReassignment {
+    std::string name;
+    std::vector<ListPartitionReassignmentsResponseOngoingPartitionReassignment> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListPartitionReassignmentsResponseOngoingTopicReassignment&, const ListPartitionReassignmentsResponseOngoingTopicReassignment&) = default;
+};
+
 class ListPartitionReassignmentsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 46;
@@ -47,26 +65,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct OngoingPartitionReassignment {
-        int32_t partitionIndex = 0;
-        std::vector<int32_t> replicas;
-        std::vector<int32_t> addingReplicas;
-        std::vector<int32_t> removingReplicas;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OngoingPartitionReassignment&, const OngoingPartitionReassignment&) = default;
-    };
-
-    struct OngoingTopicReassignment {
-        std::string name;
-        std::vector<OngoingPartitionReassignment> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OngoingTopicReassignment&, const OngoingTopicReassignment&) = default;
-    };
+    using OngoingPartitionReassignment = ListPartitionReassignmentsResponseOngoingPartitionReassignment;
+    using OngoingTopicReassignment = ListPartitionReassignmentsResponseOngoingTopicReassignment;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<OngoingTopicReassignment> topics;
+    std::vector<ListPartitionReassignmentsResponseOngoingTopicReassignment> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

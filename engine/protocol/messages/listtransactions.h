@@ -34,6 +34,14 @@ public:
     friend bool operator==(const ListTransactionsRequest& a, const ListTransactionsRequest& b);
 };
 
+struct ListTransactionsResponseTransactionState {
+    std::string transactionalId;
+    int64_t producerId = INT64_C(0);
+    std::string transactionState;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ListTransactionsResponseTransactionState&, const ListTransactionsResponseTransactionState&) = default;
+};
+
 class ListTransactionsResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 66;
@@ -41,18 +49,12 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TransactionState {
-        std::string transactionalId;
-        int64_t producerId = INT64_C(0);
-        std::string transactionState;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TransactionState&, const TransactionState&) = default;
-    };
+    using TransactionState = ListTransactionsResponseTransactionState;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::vector<std::string> unknownStateFilters;
-    std::vector<TransactionState> transactionStates;
+    std::vector<ListTransactionsResponseTransactionState> transactionStates;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

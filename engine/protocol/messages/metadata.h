@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct MetadataRequestMetadataRequestTopic {
+    ::partita::Uuid topicId;
+    std::optional<std::string> name{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const MetadataRequestMetadataRequestTopic&, const MetadataRequestMetadataRequestTopic&) = default;
+};
+
 class MetadataRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 3;
@@ -18,14 +25,9 @@ public:
     static constexpr int16_t kHighestVersion = 12;
     static constexpr int16_t kFirstFlexibleVersion = 9;  // -1: never flexible
 
-    struct MetadataRequestTopic {
-        ::partita::Uuid topicId;
-        std::optional<std::string> name{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MetadataRequestTopic&, const MetadataRequestTopic&) = default;
-    };
+    using MetadataRequestTopic = MetadataRequestMetadataRequestTopic;
 
-    std::optional<std::vector<MetadataRequestTopic>> topics{std::vector<MetadataRequestTopic>{}};
+    std::optional<std::vector<MetadataRequestMetadataRequestTopic>> topics{std::vector<MetadataRequestMetadataRequestTopic>{}};
     bool allowAutoTopicCreation = true;
     bool includeClusterAuthorizedOperations = false;
     bool includeTopicAuthorizedOperations = false;
@@ -42,6 +44,38 @@ public:
     friend bool operator==(const MetadataRequest& a, const MetadataRequest& b);
 };
 
+struct MetadataResponseMetadataResponseBroker {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const MetadataResponseMetadataResponseBroker&, const MetadataResponseMetadataResponseBroker&) = default;
+};
+
+struct MetadataResponseMetadataResponsePartition {
+    int16_t errorCode = 0;
+    int32_t partitionIndex = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = -1;
+    std::vector<int32_t> replicaNodes;
+    std::vector<int32_t> isrNodes;
+    std::vector<int32_t> offlineReplicas;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const MetadataResponseMetadataResponsePartition&, const MetadataResponseMetadataResponsePartition&) = default;
+};
+
+struct MetadataResponseMetadataResponseTopic {
+    int16_t errorCode = 0;
+    std::optional<std::string> name{std::string("")};
+    ::partita::Uuid topicId;
+    bool isInternal = false;
+    std::vector<MetadataResponseMetadataResponsePartition> partitions;
+    int32_t topicAuthorizedOperations = INT32_MIN;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const MetadataResponseMetadataResponseTopic&, const MetadataResponseMetadataResponseTopic&) = default;
+};
+
 class MetadataResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 3;
@@ -49,43 +83,15 @@ public:
     static constexpr int16_t kHighestVersion = 12;
     static constexpr int16_t kFirstFlexibleVersion = 9;  // -1: never flexible
 
-    struct MetadataResponseBroker {
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MetadataResponseBroker&, const MetadataResponseBroker&) = default;
-    };
-
-    struct MetadataResponsePartition {
-        int16_t errorCode = 0;
-        int32_t partitionIndex = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = -1;
-        std::vector<int32_t> replicaNodes;
-        std::vector<int32_t> isrNodes;
-        std::vector<int32_t> offlineReplicas;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MetadataResponsePartition&, const MetadataResponsePartition&) = default;
-    };
-
-    struct MetadataResponseTopic {
-        int16_t errorCode = 0;
-        std::optional<std::string> name{std::string("")};
-        ::partita::Uuid topicId;
-        bool isInternal = false;
-        std::vector<MetadataResponsePartition> partitions;
-        int32_t topicAuthorizedOperations = INT32_MIN;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const MetadataResponseTopic&, const MetadataResponseTopic&) = default;
-    };
+    using MetadataResponseBroker = MetadataResponseMetadataResponseBroker;
+    using MetadataResponsePartition = MetadataResponseMetadataResponsePartition;
+    using MetadataResponseTopic = MetadataResponseMetadataResponseTopic;
 
     int32_t throttleTimeMs = 0;
-    std::vector<MetadataResponseBroker> brokers;
+    std::vector<MetadataResponseMetadataResponseBroker> brokers;
     std::optional<std::string> clusterId;
     int32_t controllerId = -1;
-    std::vector<MetadataResponseTopic> topics;
+    std::vector<MetadataResponseMetadataResponseTopic> topics;
     int32_t clusterAuthorizedOperations = INT32_MIN;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 

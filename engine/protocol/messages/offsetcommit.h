@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct OffsetCommitRequestOffsetCommitRequestPartition {
+    int32_t partitionIndex = 0;
+    int64_t committedOffset = INT64_C(0);
+    int32_t committedLeaderEpoch = -1;
+    int64_t commitTimestamp = INT64_C(-1);
+    std::optional<std::string> committedMetadata{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetCommitRequestOffsetCommitRequestPartition&, const OffsetCommitRequestOffsetCommitRequestPartition&) = default;
+};
+
+struct OffsetCommitRequestOffsetCommitRequestTopic {
+    std::string name;
+    std::vector<OffsetCommitRequestOffsetCommitRequestPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetCommitRequestOffsetCommitRequestTopic&, const OffsetCommitRequestOffsetCommitRequestTopic&) = default;
+};
+
 class OffsetCommitRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 8;
@@ -18,29 +35,15 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 8;  // -1: never flexible
 
-    struct OffsetCommitRequestPartition {
-        int32_t partitionIndex = 0;
-        int64_t committedOffset = INT64_C(0);
-        int32_t committedLeaderEpoch = -1;
-        int64_t commitTimestamp = INT64_C(-1);
-        std::optional<std::string> committedMetadata{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetCommitRequestPartition&, const OffsetCommitRequestPartition&) = default;
-    };
-
-    struct OffsetCommitRequestTopic {
-        std::string name;
-        std::vector<OffsetCommitRequestPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetCommitRequestTopic&, const OffsetCommitRequestTopic&) = default;
-    };
+    using OffsetCommitRequestPartition = OffsetCommitRequestOffsetCommitRequestPartition;
+    using OffsetCommitRequestTopic = OffsetCommitRequestOffsetCommitRequestTopic;
 
     std::string groupId;
     int32_t generationIdOrMemberEpoch = -1;
     std::string memberId;
     std::optional<std::string> groupInstanceId;
     int64_t retentionTimeMs = INT64_C(-1);
-    std::vector<OffsetCommitRequestTopic> topics;
+    std::vector<OffsetCommitRequestOffsetCommitRequestTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -54,6 +57,20 @@ public:
     friend bool operator==(const OffsetCommitRequest& a, const OffsetCommitRequest& b);
 };
 
+struct OffsetCommitResponseOffsetCommitResponsePartition {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetCommitResponseOffsetCommitResponsePartition&, const OffsetCommitResponseOffsetCommitResponsePartition&) = default;
+};
+
+struct OffsetCommitResponseOffsetCommitResponseTopic {
+    std::string name;
+    std::vector<OffsetCommitResponseOffsetCommitResponsePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetCommitResponseOffsetCommitResponseTopic&, const OffsetCommitResponseOffsetCommitResponseTopic&) = default;
+};
+
 class OffsetCommitResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 8;
@@ -61,22 +78,11 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 8;  // -1: never flexible
 
-    struct OffsetCommitResponsePartition {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetCommitResponsePartition&, const OffsetCommitResponsePartition&) = default;
-    };
-
-    struct OffsetCommitResponseTopic {
-        std::string name;
-        std::vector<OffsetCommitResponsePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetCommitResponseTopic&, const OffsetCommitResponseTopic&) = default;
-    };
+    using OffsetCommitResponsePartition = OffsetCommitResponseOffsetCommitResponsePartition;
+    using OffsetCommitResponseTopic = OffsetCommitResponseOffsetCommitResponseTopic;
 
     int32_t throttleTimeMs = 0;
-    std::vector<OffsetCommitResponseTopic> topics;
+    std::vector<OffsetCommitResponseOffsetCommitResponseTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

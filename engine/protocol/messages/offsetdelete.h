@@ -11,6 +11,19 @@
 
 namespace partita::protocol {
 
+struct OffsetDeleteRequestOffsetDeleteRequestPartition {
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetDeleteRequestOffsetDeleteRequestPartition&, const OffsetDeleteRequestOffsetDeleteRequestPartition&) = default;
+};
+
+struct OffsetDeleteRequestOffsetDeleteRequestTopic {
+    std::string name;
+    std::vector<OffsetDeleteRequestOffsetDeleteRequestPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetDeleteRequestOffsetDeleteRequestTopic&, const OffsetDeleteRequestOffsetDeleteRequestTopic&) = default;
+};
+
 class OffsetDeleteRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 47;
@@ -18,21 +31,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = -1;  // -1: never flexible
 
-    struct OffsetDeleteRequestPartition {
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetDeleteRequestPartition&, const OffsetDeleteRequestPartition&) = default;
-    };
-
-    struct OffsetDeleteRequestTopic {
-        std::string name;
-        std::vector<OffsetDeleteRequestPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetDeleteRequestTopic&, const OffsetDeleteRequestTopic&) = default;
-    };
+    using OffsetDeleteRequestPartition = OffsetDeleteRequestOffsetDeleteRequestPartition;
+    using OffsetDeleteRequestTopic = OffsetDeleteRequestOffsetDeleteRequestTopic;
 
     std::string groupId;
-    std::vector<OffsetDeleteRequestTopic> topics;
+    std::vector<OffsetDeleteRequestOffsetDeleteRequestTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -46,6 +49,20 @@ public:
     friend bool operator==(const OffsetDeleteRequest& a, const OffsetDeleteRequest& b);
 };
 
+struct OffsetDeleteResponseOffsetDeleteResponsePartition {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetDeleteResponseOffsetDeleteResponsePartition&, const OffsetDeleteResponseOffsetDeleteResponsePartition&) = default;
+};
+
+struct OffsetDeleteResponseOffsetDeleteResponseTopic {
+    std::string name;
+    std::vector<OffsetDeleteResponseOffsetDeleteResponsePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetDeleteResponseOffsetDeleteResponseTopic&, const OffsetDeleteResponseOffsetDeleteResponseTopic&) = default;
+};
+
 class OffsetDeleteResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 47;
@@ -53,23 +70,12 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = -1;  // -1: never flexible
 
-    struct OffsetDeleteResponsePartition {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetDeleteResponsePartition&, const OffsetDeleteResponsePartition&) = default;
-    };
-
-    struct OffsetDeleteResponseTopic {
-        std::string name;
-        std::vector<OffsetDeleteResponsePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetDeleteResponseTopic&, const OffsetDeleteResponseTopic&) = default;
-    };
+    using OffsetDeleteResponsePartition = OffsetDeleteResponseOffsetDeleteResponsePartition;
+    using OffsetDeleteResponseTopic = OffsetDeleteResponseOffsetDeleteResponseTopic;
 
     int16_t errorCode = 0;
     int32_t throttleTimeMs = 0;
-    std::vector<OffsetDeleteResponseTopic> topics;
+    std::vector<OffsetDeleteResponseOffsetDeleteResponseTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

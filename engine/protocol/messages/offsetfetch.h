@@ -11,6 +11,29 @@
 
 namespace partita::protocol {
 
+struct OffsetFetchRequestOffsetFetchRequestTopic {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchRequestOffsetFetchRequestTopic&, const OffsetFetchRequestOffsetFetchRequestTopic&) = default;
+};
+
+struct OffsetFetchRequestOffsetFetchRequestTopics {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchRequestOffsetFetchRequestTopics&, const OffsetFetchRequestOffsetFetchRequestTopics&) = default;
+};
+
+struct OffsetFetchRequestOffsetFetchRequestGroup {
+    std::string groupId;
+    std::optional<std::string> memberId;
+    int32_t memberEpoch = -1;
+    std::optional<std::vector<OffsetFetchRequestOffsetFetchRequestTopics>> topics{std::vector<OffsetFetchRequestOffsetFetchRequestTopics>{}};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchRequestOffsetFetchRequestGroup&, const OffsetFetchRequestOffsetFetchRequestGroup&) = default;
+};
+
 class OffsetFetchRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 9;
@@ -18,32 +41,13 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct OffsetFetchRequestTopic {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchRequestTopic&, const OffsetFetchRequestTopic&) = default;
-    };
-
-    struct OffsetFetchRequestTopics {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchRequestTopics&, const OffsetFetchRequestTopics&) = default;
-    };
-
-    struct OffsetFetchRequestGroup {
-        std::string groupId;
-        std::optional<std::string> memberId;
-        int32_t memberEpoch = -1;
-        std::optional<std::vector<OffsetFetchRequestTopics>> topics{std::vector<OffsetFetchRequestTopics>{}};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchRequestGroup&, const OffsetFetchRequestGroup&) = default;
-    };
+    using OffsetFetchRequestTopic = OffsetFetchRequestOffsetFetchRequestTopic;
+    using OffsetFetchRequestTopics = OffsetFetchRequestOffsetFetchRequestTopics;
+    using OffsetFetchRequestGroup = OffsetFetchRequestOffsetFetchRequestGroup;
 
     std::string groupId;
-    std::optional<std::vector<OffsetFetchRequestTopic>> topics{std::vector<OffsetFetchRequestTopic>{}};
-    std::vector<OffsetFetchRequestGroup> groups;
+    std::optional<std::vector<OffsetFetchRequestOffsetFetchRequestTopic>> topics{std::vector<OffsetFetchRequestOffsetFetchRequestTopic>{}};
+    std::vector<OffsetFetchRequestOffsetFetchRequestGroup> groups;
     bool requireStable = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -58,6 +62,48 @@ public:
     friend bool operator==(const OffsetFetchRequest& a, const OffsetFetchRequest& b);
 };
 
+struct OffsetFetchResponseOffsetFetchResponsePartition {
+    int32_t partitionIndex = 0;
+    int64_t committedOffset = INT64_C(0);
+    int32_t committedLeaderEpoch = -1;
+    std::optional<std::string> metadata{std::string("")};
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchResponseOffsetFetchResponsePartition&, const OffsetFetchResponseOffsetFetchResponsePartition&) = default;
+};
+
+struct OffsetFetchResponseOffsetFetchResponseTopic {
+    std::string name;
+    std::vector<OffsetFetchResponseOffsetFetchResponsePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchResponseOffsetFetchResponseTopic&, const OffsetFetchResponseOffsetFetchResponseTopic&) = default;
+};
+
+struct OffsetFetchResponseOffsetFetchResponsePartitions {
+    int32_t partitionIndex = 0;
+    int64_t committedOffset = INT64_C(0);
+    int32_t committedLeaderEpoch = -1;
+    std::optional<std::string> metadata{std::string("")};
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchResponseOffsetFetchResponsePartitions&, const OffsetFetchResponseOffsetFetchResponsePartitions&) = default;
+};
+
+struct OffsetFetchResponseOffsetFetchResponseTopics {
+    std::string name;
+    std::vector<OffsetFetchResponseOffsetFetchResponsePartitions> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchResponseOffsetFetchResponseTopics&, const OffsetFetchResponseOffsetFetchResponseTopics&) = default;
+};
+
+struct OffsetFetchResponseOffsetFetchResponseGroup {
+    std::string groupId;
+    std::vector<OffsetFetchResponseOffsetFetchResponseTopics> topics;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetFetchResponseOffsetFetchResponseGroup&, const OffsetFetchResponseOffsetFetchResponseGroup&) = default;
+};
+
 class OffsetFetchResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 9;
@@ -65,52 +111,16 @@ public:
     static constexpr int16_t kHighestVersion = 9;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct OffsetFetchResponsePartition {
-        int32_t partitionIndex = 0;
-        int64_t committedOffset = INT64_C(0);
-        int32_t committedLeaderEpoch = -1;
-        std::optional<std::string> metadata{std::string("")};
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchResponsePartition&, const OffsetFetchResponsePartition&) = default;
-    };
-
-    struct OffsetFetchResponseTopic {
-        std::string name;
-        std::vector<OffsetFetchResponsePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchResponseTopic&, const OffsetFetchResponseTopic&) = default;
-    };
-
-    struct OffsetFetchResponsePartitions {
-        int32_t partitionIndex = 0;
-        int64_t committedOffset = INT64_C(0);
-        int32_t committedLeaderEpoch = -1;
-        std::optional<std::string> metadata{std::string("")};
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchResponsePartitions&, const OffsetFetchResponsePartitions&) = default;
-    };
-
-    struct OffsetFetchResponseTopics {
-        std::string name;
-        std::vector<OffsetFetchResponsePartitions> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchResponseTopics&, const OffsetFetchResponseTopics&) = default;
-    };
-
-    struct OffsetFetchResponseGroup {
-        std::string groupId;
-        std::vector<OffsetFetchResponseTopics> topics;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetFetchResponseGroup&, const OffsetFetchResponseGroup&) = default;
-    };
+    using OffsetFetchResponsePartition = OffsetFetchResponseOffsetFetchResponsePartition;
+    using OffsetFetchResponseTopic = OffsetFetchResponseOffsetFetchResponseTopic;
+    using OffsetFetchResponsePartitions = OffsetFetchResponseOffsetFetchResponsePartitions;
+    using OffsetFetchResponseTopics = OffsetFetchResponseOffsetFetchResponseTopics;
+    using OffsetFetchResponseGroup = OffsetFetchResponseOffsetFetchResponseGroup;
 
     int32_t throttleTimeMs = 0;
-    std::vector<OffsetFetchResponseTopic> topics;
+    std::vector<OffsetFetchResponseOffsetFetchResponseTopic> topics;
     int16_t errorCode = 0;
-    std::vector<OffsetFetchResponseGroup> groups;
+    std::vector<OffsetFetchResponseOffsetFetchResponseGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,21 @@
 
 namespace partita::protocol {
 
+struct OffsetForLeaderEpochRequestOffsetForLeaderPartition {
+    int32_t partition = 0;
+    int32_t currentLeaderEpoch = -1;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetForLeaderEpochRequestOffsetForLeaderPartition&, const OffsetForLeaderEpochRequestOffsetForLeaderPartition&) = default;
+};
+
+struct OffsetForLeaderEpochRequestOffsetForLeaderTopic {
+    std::string topic;
+    std::vector<OffsetForLeaderEpochRequestOffsetForLeaderPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetForLeaderEpochRequestOffsetForLeaderTopic&, const OffsetForLeaderEpochRequestOffsetForLeaderTopic&) = default;
+};
+
 class OffsetForLeaderEpochRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 23;
@@ -18,23 +33,11 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct OffsetForLeaderPartition {
-        int32_t partition = 0;
-        int32_t currentLeaderEpoch = -1;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetForLeaderPartition&, const OffsetForLeaderPartition&) = default;
-    };
-
-    struct OffsetForLeaderTopic {
-        std::string topic;
-        std::vector<OffsetForLeaderPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetForLeaderTopic&, const OffsetForLeaderTopic&) = default;
-    };
+    using OffsetForLeaderPartition = OffsetForLeaderEpochRequestOffsetForLeaderPartition;
+    using OffsetForLeaderTopic = OffsetForLeaderEpochRequestOffsetForLeaderTopic;
 
     int32_t replicaId = -2;
-    std::vector<OffsetForLeaderTopic> topics;
+    std::vector<OffsetForLeaderEpochRequestOffsetForLeaderTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -48,6 +51,22 @@ public:
     friend bool operator==(const OffsetForLeaderEpochRequest& a, const OffsetForLeaderEpochRequest& b);
 };
 
+struct OffsetForLeaderEpochResponseEpochEndOffset {
+    int16_t errorCode = 0;
+    int32_t partition = 0;
+    int32_t leaderEpoch = -1;
+    int64_t endOffset = INT64_C(-1);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetForLeaderEpochResponseEpochEndOffset&, const OffsetForLeaderEpochResponseEpochEndOffset&) = default;
+};
+
+struct OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
+    std::string topic;
+    std::vector<OffsetForLeaderEpochResponseEpochEndOffset> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const OffsetForLeaderEpochResponseOffsetForLeaderTopicResult&, const OffsetForLeaderEpochResponseOffsetForLeaderTopicResult&) = default;
+};
+
 class OffsetForLeaderEpochResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 23;
@@ -55,24 +74,11 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct EpochEndOffset {
-        int16_t errorCode = 0;
-        int32_t partition = 0;
-        int32_t leaderEpoch = -1;
-        int64_t endOffset = INT64_C(-1);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const EpochEndOffset&, const EpochEndOffset&) = default;
-    };
-
-    struct OffsetForLeaderTopicResult {
-        std::string topic;
-        std::vector<EpochEndOffset> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const OffsetForLeaderTopicResult&, const OffsetForLeaderTopicResult&) = default;
-    };
+    using EpochEndOffset = OffsetForLeaderEpochResponseEpochEndOffset;
+    using OffsetForLeaderTopicResult = OffsetForLeaderEpochResponseOffsetForLeaderTopicResult;
 
     int32_t throttleTimeMs = 0;
-    std::vector<OffsetForLeaderTopicResult> topics;
+    std::vector<OffsetForLeaderEpochResponseOffsetForLeaderTopicResult> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

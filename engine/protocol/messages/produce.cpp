@@ -249,7 +249,7 @@ void encodeStruct(Writer& w, const ProduceResponse::PartitionProduceResponse& s,
             encodeStruct(tw, s.currentLeader, v);
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("ProduceResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }
@@ -382,7 +382,7 @@ void encodeStruct(Writer& w, const ProduceResponse& s, [[maybe_unused]] int16_t 
             }
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("ProduceResponse: tagged fields cannot be sent in version " + std::to_string(v));
     }

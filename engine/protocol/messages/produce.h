@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct ProduceRequestPartitionProduceData {
+    int32_t index = 0;
+    std::optional<::partita::Bytes> records;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceRequestPartitionProduceData&, const ProduceRequestPartitionProduceData&) = default;
+};
+
+struct ProduceRequestTopicProduceData {
+    std::string name;
+    std::vector<ProduceRequestPartitionProduceData> partitionData;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceRequestTopicProduceData&, const ProduceRequestTopicProduceData&) = default;
+};
+
 class ProduceRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 0;
@@ -18,24 +32,13 @@ public:
     static constexpr int16_t kHighestVersion = 11;
     static constexpr int16_t kFirstFlexibleVersion = 9;  // -1: never flexible
 
-    struct PartitionProduceData {
-        int32_t index = 0;
-        std::optional<::partita::Bytes> records;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionProduceData&, const PartitionProduceData&) = default;
-    };
-
-    struct TopicProduceData {
-        std::string name;
-        std::vector<PartitionProduceData> partitionData;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicProduceData&, const TopicProduceData&) = default;
-    };
+    using PartitionProduceData = ProduceRequestPartitionProduceData;
+    using TopicProduceData = ProduceRequestTopicProduceData;
 
     std::optional<std::string> transactionalId;
     int16_t acks = 0;
     int32_t timeoutMs = 0;
-    std::vector<TopicProduceData> topicData;
+    std::vector<ProduceRequestTopicProduceData> topicData;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -49,6 +52,49 @@ public:
     friend bool operator==(const ProduceRequest& a, const ProduceRequest& b);
 };
 
+struct ProduceResponseBatchIndexAndErrorMessage {
+    int32_t batchIndex = 0;
+    std::optional<std::string> batchIndexErrorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceResponseBatchIndexAndErrorMessage&, const ProduceResponseBatchIndexAndErrorMessage&) = default;
+};
+
+struct ProduceResponseLeaderIdAndEpoch {
+    int32_t leaderId = -1;
+    int32_t leaderEpoch = -1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceResponseLeaderIdAndEpoch&, const ProduceResponseLeaderIdAndEpoch&) = default;
+};
+
+struct ProduceResponsePartitionProduceResponse {
+    int32_t index = 0;
+    int16_t errorCode = 0;
+    int64_t baseOffset = INT64_C(0);
+    int64_t logAppendTimeMs = INT64_C(-1);
+    int64_t logStartOffset = INT64_C(-1);
+    std::vector<ProduceResponseBatchIndexAndErrorMessage> recordErrors;
+    std::optional<std::string> errorMessage;
+    ProduceResponseLeaderIdAndEpoch currentLeader;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceResponsePartitionProduceResponse&, const ProduceResponsePartitionProduceResponse&) = default;
+};
+
+struct ProduceResponseTopicProduceResponse {
+    std::string name;
+    std::vector<ProduceResponsePartitionProduceResponse> partitionResponses;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceResponseTopicProduceResponse&, const ProduceResponseTopicProduceResponse&) = default;
+};
+
+struct ProduceResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ProduceResponseNodeEndpoint&, const ProduceResponseNodeEndpoint&) = default;
+};
+
 class ProduceResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 0;
@@ -56,52 +102,15 @@ public:
     static constexpr int16_t kHighestVersion = 11;
     static constexpr int16_t kFirstFlexibleVersion = 9;  // -1: never flexible
 
-    struct BatchIndexAndErrorMessage {
-        int32_t batchIndex = 0;
-        std::optional<std::string> batchIndexErrorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const BatchIndexAndErrorMessage&, const BatchIndexAndErrorMessage&) = default;
-    };
+    using BatchIndexAndErrorMessage = ProduceResponseBatchIndexAndErrorMessage;
+    using LeaderIdAndEpoch = ProduceResponseLeaderIdAndEpoch;
+    using PartitionProduceResponse = ProduceResponsePartitionProduceResponse;
+    using TopicProduceResponse = ProduceResponseTopicProduceResponse;
+    using NodeEndpoint = ProduceResponseNodeEndpoint;
 
-    struct LeaderIdAndEpoch {
-        int32_t leaderId = -1;
-        int32_t leaderEpoch = -1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderIdAndEpoch&, const LeaderIdAndEpoch&) = default;
-    };
-
-    struct PartitionProduceResponse {
-        int32_t index = 0;
-        int16_t errorCode = 0;
-        int64_t baseOffset = INT64_C(0);
-        int64_t logAppendTimeMs = INT64_C(-1);
-        int64_t logStartOffset = INT64_C(-1);
-        std::vector<BatchIndexAndErrorMessage> recordErrors;
-        std::optional<std::string> errorMessage;
-        LeaderIdAndEpoch currentLeader;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionProduceResponse&, const PartitionProduceResponse&) = default;
-    };
-
-    struct TopicProduceResponse {
-        std::string name;
-        std::vector<PartitionProduceResponse> partitionResponses;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicProduceResponse&, const TopicProduceResponse&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
-
-    std::vector<TopicProduceResponse> responses;
+    std::vector<ProduceResponseTopicProduceResponse> responses;
     int32_t throttleTimeMs = 0;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<ProduceResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct ReadShareGroupStateRequestPartitionData {
+    int32_t partition = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateRequestPartitionData&, const ReadShareGroupStateRequestPartitionData&) = default;
+};
+
+struct ReadShareGroupStateRequestReadStateData {
+    ::partita::Uuid topicId;
+    std::vector<ReadShareGroupStateRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateRequestReadStateData&, const ReadShareGroupStateRequestReadStateData&) = default;
+};
+
 class ReadShareGroupStateRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 84;
@@ -18,22 +32,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partition = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct ReadStateData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReadStateData&, const ReadStateData&) = default;
-    };
+    using PartitionData = ReadShareGroupStateRequestPartitionData;
+    using ReadStateData = ReadShareGroupStateRequestReadStateData;
 
     std::string groupId;
-    std::vector<ReadStateData> topics;
+    std::vector<ReadShareGroupStateRequestReadStateData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -47,6 +50,33 @@ public:
     friend bool operator==(const ReadShareGroupStateRequest& a, const ReadShareGroupStateRequest& b);
 };
 
+struct ReadShareGroupStateResponseStateBatch {
+    int64_t firstOffset = INT64_C(0);
+    int64_t lastOffset = INT64_C(0);
+    int8_t deliveryState = 0;
+    int16_t deliveryCount = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateResponseStateBatch&, const ReadShareGroupStateResponseStateBatch&) = default;
+};
+
+struct ReadShareGroupStateResponsePartitionResult {
+    int32_t partition = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    int32_t stateEpoch = 0;
+    int64_t startOffset = INT64_C(0);
+    std::vector<ReadShareGroupStateResponseStateBatch> stateBatches;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateResponsePartitionResult&, const ReadShareGroupStateResponsePartitionResult&) = default;
+};
+
+struct ReadShareGroupStateResponseReadStateResult {
+    ::partita::Uuid topicId;
+    std::vector<ReadShareGroupStateResponsePartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateResponseReadStateResult&, const ReadShareGroupStateResponseReadStateResult&) = default;
+};
+
 class ReadShareGroupStateResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 84;
@@ -54,34 +84,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct StateBatch {
-        int64_t firstOffset = INT64_C(0);
-        int64_t lastOffset = INT64_C(0);
-        int8_t deliveryState = 0;
-        int16_t deliveryCount = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StateBatch&, const StateBatch&) = default;
-    };
+    using StateBatch = ReadShareGroupStateResponseStateBatch;
+    using PartitionResult = ReadShareGroupStateResponsePartitionResult;
+    using ReadStateResult = ReadShareGroupStateResponseReadStateResult;
 
-    struct PartitionResult {
-        int32_t partition = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        int32_t stateEpoch = 0;
-        int64_t startOffset = INT64_C(0);
-        std::vector<StateBatch> stateBatches;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
-
-    struct ReadStateResult {
-        ::partita::Uuid topicId;
-        std::vector<PartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReadStateResult&, const ReadStateResult&) = default;
-    };
-
-    std::vector<ReadStateResult> results;
+    std::vector<ReadShareGroupStateResponseReadStateResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

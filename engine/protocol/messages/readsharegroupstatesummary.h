@@ -11,6 +11,20 @@
 
 namespace partita::protocol {
 
+struct ReadShareGroupStateSummaryRequestPartitionData {
+    int32_t partition = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateSummaryRequestPartitionData&, const ReadShareGroupStateSummaryRequestPartitionData&) = default;
+};
+
+struct ReadShareGroupStateSummaryRequestReadStateSummaryData {
+    ::partita::Uuid topicId;
+    std::vector<ReadShareGroupStateSummaryRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateSummaryRequestReadStateSummaryData&, const ReadShareGroupStateSummaryRequestReadStateSummaryData&) = default;
+};
+
 class ReadShareGroupStateSummaryRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 87;
@@ -18,22 +32,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partition = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct ReadStateSummaryData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReadStateSummaryData&, const ReadStateSummaryData&) = default;
-    };
+    using PartitionData = ReadShareGroupStateSummaryRequestPartitionData;
+    using ReadStateSummaryData = ReadShareGroupStateSummaryRequestReadStateSummaryData;
 
     std::string groupId;
-    std::vector<ReadStateSummaryData> topics;
+    std::vector<ReadShareGroupStateSummaryRequestReadStateSummaryData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -47,6 +50,23 @@ public:
     friend bool operator==(const ReadShareGroupStateSummaryRequest& a, const ReadShareGroupStateSummaryRequest& b);
 };
 
+struct ReadShareGroupStateSummaryResponsePartitionResult {
+    int32_t partition = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    int32_t stateEpoch = 0;
+    int64_t startOffset = INT64_C(0);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateSummaryResponsePartitionResult&, const ReadShareGroupStateSummaryResponsePartitionResult&) = default;
+};
+
+struct ReadShareGroupStateSummaryResponseReadStateSummaryResult {
+    ::partita::Uuid topicId;
+    std::vector<ReadShareGroupStateSummaryResponsePartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ReadShareGroupStateSummaryResponseReadStateSummaryResult&, const ReadShareGroupStateSummaryResponseReadStateSummaryResult&) = default;
+};
+
 class ReadShareGroupStateSummaryResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 87;
@@ -54,24 +74,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionResult {
-        int32_t partition = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        int32_t stateEpoch = 0;
-        int64_t startOffset = INT64_C(0);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
+    using PartitionResult = ReadShareGroupStateSummaryResponsePartitionResult;
+    using ReadStateSummaryResult = ReadShareGroupStateSummaryResponseReadStateSummaryResult;
 
-    struct ReadStateSummaryResult {
-        ::partita::Uuid topicId;
-        std::vector<PartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ReadStateSummaryResult&, const ReadStateSummaryResult&) = default;
-    };
-
-    std::vector<ReadStateSummaryResult> results;
+    std::vector<ReadShareGroupStateSummaryResponseReadStateSummaryResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

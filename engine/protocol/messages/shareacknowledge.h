@@ -11,6 +11,28 @@
 
 namespace partita::protocol {
 
+struct ShareAcknowledgeRequestAcknowledgementBatch {
+    int64_t firstOffset = INT64_C(0);
+    int64_t lastOffset = INT64_C(0);
+    std::vector<int8_t> acknowledgeTypes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeRequestAcknowledgementBatch&, const ShareAcknowledgeRequestAcknowledgementBatch&) = default;
+};
+
+struct ShareAcknowledgeRequestAcknowledgePartition {
+    int32_t partitionIndex = 0;
+    std::vector<ShareAcknowledgeRequestAcknowledgementBatch> acknowledgementBatches;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeRequestAcknowledgePartition&, const ShareAcknowledgeRequestAcknowledgePartition&) = default;
+};
+
+struct ShareAcknowledgeRequestAcknowledgeTopic {
+    ::partita::Uuid topicId;
+    std::vector<ShareAcknowledgeRequestAcknowledgePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeRequestAcknowledgeTopic&, const ShareAcknowledgeRequestAcknowledgeTopic&) = default;
+};
+
 class ShareAcknowledgeRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 79;
@@ -18,32 +40,14 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct AcknowledgementBatch {
-        int64_t firstOffset = INT64_C(0);
-        int64_t lastOffset = INT64_C(0);
-        std::vector<int8_t> acknowledgeTypes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AcknowledgementBatch&, const AcknowledgementBatch&) = default;
-    };
-
-    struct AcknowledgePartition {
-        int32_t partitionIndex = 0;
-        std::vector<AcknowledgementBatch> acknowledgementBatches;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AcknowledgePartition&, const AcknowledgePartition&) = default;
-    };
-
-    struct AcknowledgeTopic {
-        ::partita::Uuid topicId;
-        std::vector<AcknowledgePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AcknowledgeTopic&, const AcknowledgeTopic&) = default;
-    };
+    using AcknowledgementBatch = ShareAcknowledgeRequestAcknowledgementBatch;
+    using AcknowledgePartition = ShareAcknowledgeRequestAcknowledgePartition;
+    using AcknowledgeTopic = ShareAcknowledgeRequestAcknowledgeTopic;
 
     std::optional<std::string> groupId;
     std::optional<std::string> memberId{std::string("")};
     int32_t shareSessionEpoch = 0;
-    std::vector<AcknowledgeTopic> topics;
+    std::vector<ShareAcknowledgeRequestAcknowledgeTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -57,6 +61,38 @@ public:
     friend bool operator==(const ShareAcknowledgeRequest& a, const ShareAcknowledgeRequest& b);
 };
 
+struct ShareAcknowledgeResponseLeaderIdAndEpoch {
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeResponseLeaderIdAndEpoch&, const ShareAcknowledgeResponseLeaderIdAndEpoch&) = default;
+};
+
+struct ShareAcknowledgeResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ShareAcknowledgeResponseLeaderIdAndEpoch currentLeader;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeResponsePartitionData&, const ShareAcknowledgeResponsePartitionData&) = default;
+};
+
+struct ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
+    ::partita::Uuid topicId;
+    std::vector<ShareAcknowledgeResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeResponseShareAcknowledgeTopicResponse&, const ShareAcknowledgeResponseShareAcknowledgeTopicResponse&) = default;
+};
+
+struct ShareAcknowledgeResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareAcknowledgeResponseNodeEndpoint&, const ShareAcknowledgeResponseNodeEndpoint&) = default;
+};
+
 class ShareAcknowledgeResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 79;
@@ -64,43 +100,16 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct LeaderIdAndEpoch {
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderIdAndEpoch&, const LeaderIdAndEpoch&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        LeaderIdAndEpoch currentLeader;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct ShareAcknowledgeTopicResponse {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ShareAcknowledgeTopicResponse&, const ShareAcknowledgeTopicResponse&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using LeaderIdAndEpoch = ShareAcknowledgeResponseLeaderIdAndEpoch;
+    using PartitionData = ShareAcknowledgeResponsePartitionData;
+    using ShareAcknowledgeTopicResponse = ShareAcknowledgeResponseShareAcknowledgeTopicResponse;
+    using NodeEndpoint = ShareAcknowledgeResponseNodeEndpoint;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
-    std::vector<ShareAcknowledgeTopicResponse> responses;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<ShareAcknowledgeResponseShareAcknowledgeTopicResponse> responses;
+    std::vector<ShareAcknowledgeResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,36 @@
 
 namespace partita::protocol {
 
+struct ShareFetchRequestAcknowledgementBatch {
+    int64_t firstOffset = INT64_C(0);
+    int64_t lastOffset = INT64_C(0);
+    std::vector<int8_t> acknowledgeTypes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchRequestAcknowledgementBatch&, const ShareFetchRequestAcknowledgementBatch&) = default;
+};
+
+struct ShareFetchRequestFetchPartition {
+    int32_t partitionIndex = 0;
+    int32_t partitionMaxBytes = 0;
+    std::vector<ShareFetchRequestAcknowledgementBatch> acknowledgementBatches;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchRequestFetchPartition&, const ShareFetchRequestFetchPartition&) = default;
+};
+
+struct ShareFetchRequestFetchTopic {
+    ::partita::Uuid topicId;
+    std::vector<ShareFetchRequestFetchPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchRequestFetchTopic&, const ShareFetchRequestFetchTopic&) = default;
+};
+
+struct ShareFetchRequestForgottenTopic {
+    ::partita::Uuid topicId;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchRequestForgottenTopic&, const ShareFetchRequestForgottenTopic&) = default;
+};
+
 class ShareFetchRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 78;
@@ -18,35 +48,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct AcknowledgementBatch {
-        int64_t firstOffset = INT64_C(0);
-        int64_t lastOffset = INT64_C(0);
-        std::vector<int8_t> acknowledgeTypes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AcknowledgementBatch&, const AcknowledgementBatch&) = default;
-    };
-
-    struct FetchPartition {
-        int32_t partitionIndex = 0;
-        int32_t partitionMaxBytes = 0;
-        std::vector<AcknowledgementBatch> acknowledgementBatches;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FetchPartition&, const FetchPartition&) = default;
-    };
-
-    struct FetchTopic {
-        ::partita::Uuid topicId;
-        std::vector<FetchPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FetchTopic&, const FetchTopic&) = default;
-    };
-
-    struct ForgottenTopic {
-        ::partita::Uuid topicId;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ForgottenTopic&, const ForgottenTopic&) = default;
-    };
+    using AcknowledgementBatch = ShareFetchRequestAcknowledgementBatch;
+    using FetchPartition = ShareFetchRequestFetchPartition;
+    using FetchTopic = ShareFetchRequestFetchTopic;
+    using ForgottenTopic = ShareFetchRequestForgottenTopic;
 
     std::optional<std::string> groupId;
     std::optional<std::string> memberId{std::string("")};
@@ -54,8 +59,8 @@ public:
     int32_t maxWaitMs = 0;
     int32_t minBytes = 0;
     int32_t maxBytes = 2147483647;
-    std::vector<FetchTopic> topics;
-    std::vector<ForgottenTopic> forgottenTopicsData;
+    std::vector<ShareFetchRequestFetchTopic> topics;
+    std::vector<ShareFetchRequestForgottenTopic> forgottenTopicsData;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -69,6 +74,50 @@ public:
     friend bool operator==(const ShareFetchRequest& a, const ShareFetchRequest& b);
 };
 
+struct ShareFetchResponseLeaderIdAndEpoch {
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchResponseLeaderIdAndEpoch&, const ShareFetchResponseLeaderIdAndEpoch&) = default;
+};
+
+struct ShareFetchResponseAcquiredRecords {
+    int64_t firstOffset = INT64_C(0);
+    int64_t lastOffset = INT64_C(0);
+    int16_t deliveryCount = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchResponseAcquiredRecords&, const ShareFetchResponseAcquiredRecords&) = default;
+};
+
+struct ShareFetchResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    int16_t acknowledgeErrorCode = 0;
+    std::optional<std::string> acknowledgeErrorMessage;
+    ShareFetchResponseLeaderIdAndEpoch currentLeader;
+    std::optional<::partita::Bytes> records;
+    std::vector<ShareFetchResponseAcquiredRecords> acquiredRecords;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchResponsePartitionData&, const ShareFetchResponsePartitionData&) = default;
+};
+
+struct ShareFetchResponseShareFetchableTopicResponse {
+    ::partita::Uuid topicId;
+    std::vector<ShareFetchResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchResponseShareFetchableTopicResponse&, const ShareFetchResponseShareFetchableTopicResponse&) = default;
+};
+
+struct ShareFetchResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareFetchResponseNodeEndpoint&, const ShareFetchResponseNodeEndpoint&) = default;
+};
+
 class ShareFetchResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 78;
@@ -76,55 +125,17 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct LeaderIdAndEpoch {
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const LeaderIdAndEpoch&, const LeaderIdAndEpoch&) = default;
-    };
-
-    struct AcquiredRecords {
-        int64_t firstOffset = INT64_C(0);
-        int64_t lastOffset = INT64_C(0);
-        int16_t deliveryCount = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const AcquiredRecords&, const AcquiredRecords&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        int16_t acknowledgeErrorCode = 0;
-        std::optional<std::string> acknowledgeErrorMessage;
-        LeaderIdAndEpoch currentLeader;
-        std::optional<::partita::Bytes> records;
-        std::vector<AcquiredRecords> acquiredRecords;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct ShareFetchableTopicResponse {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const ShareFetchableTopicResponse&, const ShareFetchableTopicResponse&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        int32_t port = 0;
-        std::optional<std::string> rack;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using LeaderIdAndEpoch = ShareFetchResponseLeaderIdAndEpoch;
+    using AcquiredRecords = ShareFetchResponseAcquiredRecords;
+    using PartitionData = ShareFetchResponsePartitionData;
+    using ShareFetchableTopicResponse = ShareFetchResponseShareFetchableTopicResponse;
+    using NodeEndpoint = ShareFetchResponseNodeEndpoint;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage;
-    std::vector<ShareFetchableTopicResponse> responses;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<ShareFetchResponseShareFetchableTopicResponse> responses;
+    std::vector<ShareFetchResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

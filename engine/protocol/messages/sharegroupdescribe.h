@@ -33,6 +33,46 @@ public:
     friend bool operator==(const ShareGroupDescribeRequest& a, const ShareGroupDescribeRequest& b);
 };
 
+struct ShareGroupDescribeResponseTopicPartitions {
+    ::partita::Uuid topicId;
+    std::string topicName;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupDescribeResponseTopicPartitions&, const ShareGroupDescribeResponseTopicPartitions&) = default;
+};
+
+struct ShareGroupDescribeResponseAssignment {
+    std::vector<ShareGroupDescribeResponseTopicPartitions> topicPartitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupDescribeResponseAssignment&, const ShareGroupDescribeResponseAssignment&) = default;
+};
+
+struct ShareGroupDescribeResponseMember {
+    std::string memberId;
+    std::optional<std::string> rackId;
+    int32_t memberEpoch = 0;
+    std::string clientId;
+    std::string clientHost;
+    std::vector<std::string> subscribedTopicNames;
+    ShareGroupDescribeResponseAssignment assignment;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupDescribeResponseMember&, const ShareGroupDescribeResponseMember&) = default;
+};
+
+struct ShareGroupDescribeResponseDescribedGroup {
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    std::string groupId;
+    std::string groupState;
+    int32_t groupEpoch = 0;
+    int32_t assignmentEpoch = 0;
+    std::string assignorName;
+    std::vector<ShareGroupDescribeResponseMember> members;
+    int32_t authorizedOperations = INT32_MIN;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupDescribeResponseDescribedGroup&, const ShareGroupDescribeResponseDescribedGroup&) = default;
+};
+
 class ShareGroupDescribeResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 77;
@@ -40,48 +80,13 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicPartitions {
-        ::partita::Uuid topicId;
-        std::string topicName;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
-
-    struct Assignment {
-        std::vector<TopicPartitions> topicPartitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Assignment&, const Assignment&) = default;
-    };
-
-    struct Member {
-        std::string memberId;
-        std::optional<std::string> rackId;
-        int32_t memberEpoch = 0;
-        std::string clientId;
-        std::string clientHost;
-        std::vector<std::string> subscribedTopicNames;
-        Assignment assignment;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Member&, const Member&) = default;
-    };
-
-    struct DescribedGroup {
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        std::string groupId;
-        std::string groupState;
-        int32_t groupEpoch = 0;
-        int32_t assignmentEpoch = 0;
-        std::string assignorName;
-        std::vector<Member> members;
-        int32_t authorizedOperations = INT32_MIN;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const DescribedGroup&, const DescribedGroup&) = default;
-    };
+    using TopicPartitions = ShareGroupDescribeResponseTopicPartitions;
+    using Assignment = ShareGroupDescribeResponseAssignment;
+    using Member = ShareGroupDescribeResponseMember;
+    using DescribedGroup = ShareGroupDescribeResponseDescribedGroup;
 
     int32_t throttleTimeMs = 0;
-    std::vector<DescribedGroup> groups;
+    std::vector<ShareGroupDescribeResponseDescribedGroup> groups;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

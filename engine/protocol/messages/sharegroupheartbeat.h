@@ -36,6 +36,19 @@ public:
     friend bool operator==(const ShareGroupHeartbeatRequest& a, const ShareGroupHeartbeatRequest& b);
 };
 
+struct ShareGroupHeartbeatResponseTopicPartitions {
+    ::partita::Uuid topicId;
+    std::vector<int32_t> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupHeartbeatResponseTopicPartitions&, const ShareGroupHeartbeatResponseTopicPartitions&) = default;
+};
+
+struct ShareGroupHeartbeatResponseAssignment {
+    std::vector<ShareGroupHeartbeatResponseTopicPartitions> topicPartitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const ShareGroupHeartbeatResponseAssignment&, const ShareGroupHeartbeatResponseAssignment&) = default;
+};
+
 class ShareGroupHeartbeatResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 76;
@@ -43,18 +56,8 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct TopicPartitions {
-        ::partita::Uuid topicId;
-        std::vector<int32_t> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicPartitions&, const TopicPartitions&) = default;
-    };
-
-    struct Assignment {
-        std::vector<TopicPartitions> topicPartitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Assignment&, const Assignment&) = default;
-    };
+    using TopicPartitions = ShareGroupHeartbeatResponseTopicPartitions;
+    using Assignment = ShareGroupHeartbeatResponseAssignment;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
@@ -62,7 +65,7 @@ public:
     std::optional<std::string> memberId;
     int32_t memberEpoch = 0;
     int32_t heartbeatIntervalMs = 0;
-    std::optional<Assignment> assignment;
+    std::optional<ShareGroupHeartbeatResponseAssignment> assignment;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

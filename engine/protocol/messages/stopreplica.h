@@ -11,6 +11,35 @@
 
 namespace partita::protocol {
 
+struct StopReplicaRequestStopReplicaPartitionV0 {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const StopReplicaRequestStopReplicaPartitionV0&, const StopReplicaRequestStopReplicaPartitionV0&) = default;
+};
+
+struct StopReplicaRequestStopReplicaTopicV1 {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const StopReplicaRequestStopReplicaTopicV1&, const StopReplicaRequestStopReplicaTopicV1&) = default;
+};
+
+struct StopReplicaRequestStopReplicaPartitionState {
+    int32_t partitionIndex = 0;
+    int32_t leaderEpoch = -1;
+    bool deletePartition = false;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const StopReplicaRequestStopReplicaPartitionState&, const StopReplicaRequestStopReplicaPartitionState&) = default;
+};
+
+struct StopReplicaRequestStopReplicaTopicState {
+    std::string topicName;
+    std::vector<StopReplicaRequestStopReplicaPartitionState> partitionStates;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const StopReplicaRequestStopReplicaTopicState&, const StopReplicaRequestStopReplicaTopicState&) = default;
+};
+
 class StopReplicaRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 5;
@@ -18,43 +47,19 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct StopReplicaPartitionV0 {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StopReplicaPartitionV0&, const StopReplicaPartitionV0&) = default;
-    };
-
-    struct StopReplicaTopicV1 {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StopReplicaTopicV1&, const StopReplicaTopicV1&) = default;
-    };
-
-    struct StopReplicaPartitionState {
-        int32_t partitionIndex = 0;
-        int32_t leaderEpoch = -1;
-        bool deletePartition = false;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StopReplicaPartitionState&, const StopReplicaPartitionState&) = default;
-    };
-
-    struct StopReplicaTopicState {
-        std::string topicName;
-        std::vector<StopReplicaPartitionState> partitionStates;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StopReplicaTopicState&, const StopReplicaTopicState&) = default;
-    };
+    using StopReplicaPartitionV0 = StopReplicaRequestStopReplicaPartitionV0;
+    using StopReplicaTopicV1 = StopReplicaRequestStopReplicaTopicV1;
+    using StopReplicaPartitionState = StopReplicaRequestStopReplicaPartitionState;
+    using StopReplicaTopicState = StopReplicaRequestStopReplicaTopicState;
 
     int32_t controllerId = 0;
     bool isKRaftController = false;
     int32_t controllerEpoch = 0;
     int64_t brokerEpoch = INT64_C(-1);
     bool deletePartitions = false;
-    std::vector<StopReplicaPartitionV0> ungroupedPartitions;
-    std::vector<StopReplicaTopicV1> topics;
-    std::vector<StopReplicaTopicState> topicStates;
+    std::vector<StopReplicaRequestStopReplicaPartitionV0> ungroupedPartitions;
+    std::vector<StopReplicaRequestStopReplicaTopicV1> topics;
+    std::vector<StopReplicaRequestStopReplicaTopicState> topicStates;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -68,6 +73,14 @@ public:
     friend bool operator==(const StopReplicaRequest& a, const StopReplicaRequest& b);
 };
 
+struct StopReplicaResponseStopReplicaPartitionError {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const StopReplicaResponseStopReplicaPartitionError&, const StopReplicaResponseStopReplicaPartitionError&) = default;
+};
+
 class StopReplicaResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 5;
@@ -75,16 +88,10 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 2;  // -1: never flexible
 
-    struct StopReplicaPartitionError {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StopReplicaPartitionError&, const StopReplicaPartitionError&) = default;
-    };
+    using StopReplicaPartitionError = StopReplicaResponseStopReplicaPartitionError;
 
     int16_t errorCode = 0;
-    std::vector<StopReplicaPartitionError> partitionErrors;
+    std::vector<StopReplicaResponseStopReplicaPartitionError> partitionErrors;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,13 @@
 
 namespace partita::protocol {
 
+struct SyncGroupRequestSyncGroupRequestAssignment {
+    std::string memberId;
+    ::partita::Bytes assignment;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const SyncGroupRequestSyncGroupRequestAssignment&, const SyncGroupRequestSyncGroupRequestAssignment&) = default;
+};
+
 class SyncGroupRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 14;
@@ -18,12 +25,7 @@ public:
     static constexpr int16_t kHighestVersion = 5;
     static constexpr int16_t kFirstFlexibleVersion = 4;  // -1: never flexible
 
-    struct SyncGroupRequestAssignment {
-        std::string memberId;
-        ::partita::Bytes assignment;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const SyncGroupRequestAssignment&, const SyncGroupRequestAssignment&) = default;
-    };
+    using SyncGroupRequestAssignment = SyncGroupRequestSyncGroupRequestAssignment;
 
     std::string groupId;
     int32_t generationId = 0;
@@ -31,7 +33,7 @@ public:
     std::optional<std::string> groupInstanceId;
     std::optional<std::string> protocolType;
     std::optional<std::string> protocolName;
-    std::vector<SyncGroupRequestAssignment> assignments;
+    std::vector<SyncGroupRequestSyncGroupRequestAssignment> assignments;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,22 @@
 
 namespace partita::protocol {
 
+struct TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+    int32_t partitionIndex = 0;
+    int64_t committedOffset = INT64_C(0);
+    int32_t committedLeaderEpoch = -1;
+    std::optional<std::string> committedMetadata{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const TxnOffsetCommitRequestTxnOffsetCommitRequestPartition&, const TxnOffsetCommitRequestTxnOffsetCommitRequestPartition&) = default;
+};
+
+struct TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+    std::string name;
+    std::vector<TxnOffsetCommitRequestTxnOffsetCommitRequestPartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const TxnOffsetCommitRequestTxnOffsetCommitRequestTopic&, const TxnOffsetCommitRequestTxnOffsetCommitRequestTopic&) = default;
+};
+
 class TxnOffsetCommitRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 28;
@@ -18,21 +34,8 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct TxnOffsetCommitRequestPartition {
-        int32_t partitionIndex = 0;
-        int64_t committedOffset = INT64_C(0);
-        int32_t committedLeaderEpoch = -1;
-        std::optional<std::string> committedMetadata{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TxnOffsetCommitRequestPartition&, const TxnOffsetCommitRequestPartition&) = default;
-    };
-
-    struct TxnOffsetCommitRequestTopic {
-        std::string name;
-        std::vector<TxnOffsetCommitRequestPartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TxnOffsetCommitRequestTopic&, const TxnOffsetCommitRequestTopic&) = default;
-    };
+    using TxnOffsetCommitRequestPartition = TxnOffsetCommitRequestTxnOffsetCommitRequestPartition;
+    using TxnOffsetCommitRequestTopic = TxnOffsetCommitRequestTxnOffsetCommitRequestTopic;
 
     std::string transactionalId;
     std::string groupId;
@@ -41,7 +44,7 @@ public:
     int32_t generationId = -1;
     std::string memberId;
     std::optional<std::string> groupInstanceId;
-    std::vector<TxnOffsetCommitRequestTopic> topics;
+    std::vector<TxnOffsetCommitRequestTxnOffsetCommitRequestTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -55,6 +58,20 @@ public:
     friend bool operator==(const TxnOffsetCommitRequest& a, const TxnOffsetCommitRequest& b);
 };
 
+struct TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const TxnOffsetCommitResponseTxnOffsetCommitResponsePartition&, const TxnOffsetCommitResponseTxnOffsetCommitResponsePartition&) = default;
+};
+
+struct TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+    std::string name;
+    std::vector<TxnOffsetCommitResponseTxnOffsetCommitResponsePartition> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const TxnOffsetCommitResponseTxnOffsetCommitResponseTopic&, const TxnOffsetCommitResponseTxnOffsetCommitResponseTopic&) = default;
+};
+
 class TxnOffsetCommitResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 28;
@@ -62,22 +79,11 @@ public:
     static constexpr int16_t kHighestVersion = 4;
     static constexpr int16_t kFirstFlexibleVersion = 3;  // -1: never flexible
 
-    struct TxnOffsetCommitResponsePartition {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TxnOffsetCommitResponsePartition&, const TxnOffsetCommitResponsePartition&) = default;
-    };
-
-    struct TxnOffsetCommitResponseTopic {
-        std::string name;
-        std::vector<TxnOffsetCommitResponsePartition> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TxnOffsetCommitResponseTopic&, const TxnOffsetCommitResponseTopic&) = default;
-    };
+    using TxnOffsetCommitResponsePartition = TxnOffsetCommitResponseTxnOffsetCommitResponsePartition;
+    using TxnOffsetCommitResponseTopic = TxnOffsetCommitResponseTxnOffsetCommitResponseTopic;
 
     int32_t throttleTimeMs = 0;
-    std::vector<TxnOffsetCommitResponseTopic> topics;
+    std::vector<TxnOffsetCommitResponseTxnOffsetCommitResponseTopic> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

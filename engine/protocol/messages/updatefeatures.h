@@ -11,6 +11,15 @@
 
 namespace partita::protocol {
 
+struct UpdateFeaturesRequestFeatureUpdateKey {
+    std::string feature;
+    int16_t maxVersionLevel = 0;
+    bool allowDowngrade = false;
+    int8_t upgradeType = 1;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateFeaturesRequestFeatureUpdateKey&, const UpdateFeaturesRequestFeatureUpdateKey&) = default;
+};
+
 class UpdateFeaturesRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 57;
@@ -18,17 +27,10 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct FeatureUpdateKey {
-        std::string feature;
-        int16_t maxVersionLevel = 0;
-        bool allowDowngrade = false;
-        int8_t upgradeType = 1;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const FeatureUpdateKey&, const FeatureUpdateKey&) = default;
-    };
+    using FeatureUpdateKey = UpdateFeaturesRequestFeatureUpdateKey;
 
     int32_t timeoutMs = 60000;
-    std::vector<FeatureUpdateKey> featureUpdates;
+    std::vector<UpdateFeaturesRequestFeatureUpdateKey> featureUpdates;
     bool validateOnly = false;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
@@ -43,6 +45,14 @@ public:
     friend bool operator==(const UpdateFeaturesRequest& a, const UpdateFeaturesRequest& b);
 };
 
+struct UpdateFeaturesResponseUpdatableFeatureResult {
+    std::string feature;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateFeaturesResponseUpdatableFeatureResult&, const UpdateFeaturesResponseUpdatableFeatureResult&) = default;
+};
+
 class UpdateFeaturesResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 57;
@@ -50,18 +60,12 @@ public:
     static constexpr int16_t kHighestVersion = 2;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct UpdatableFeatureResult {
-        std::string feature;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UpdatableFeatureResult&, const UpdatableFeatureResult&) = default;
-    };
+    using UpdatableFeatureResult = UpdateFeaturesResponseUpdatableFeatureResult;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
     std::optional<std::string> errorMessage{std::string("")};
-    std::vector<UpdatableFeatureResult> results;
+    std::vector<UpdateFeaturesResponseUpdatableFeatureResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -273,7 +273,7 @@ void encodeStruct(Writer& w, const UpdateMetadataRequest& s, [[maybe_unused]] in
             tw.writeInt8(s.type);
             writeTaggedField(w, 0, tw);
         }
-        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+        writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
     } else if (!s.unknownTaggedFields.empty()) {
         w.fail("UpdateMetadataRequest: tagged fields cannot be sent in version " + std::to_string(v));
     }

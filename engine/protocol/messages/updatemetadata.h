@@ -11,6 +11,47 @@
 
 namespace partita::protocol {
 
+struct UpdateMetadataRequestUpdateMetadataPartitionState {
+    std::string topicName;
+    int32_t partitionIndex = 0;
+    int32_t controllerEpoch = 0;
+    int32_t leader = 0;
+    int32_t leaderEpoch = 0;
+    std::vector<int32_t> isr;
+    int32_t zkVersion = 0;
+    std::vector<int32_t> replicas;
+    std::vector<int32_t> offlineReplicas;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateMetadataRequestUpdateMetadataPartitionState&, const UpdateMetadataRequestUpdateMetadataPartitionState&) = default;
+};
+
+struct UpdateMetadataRequestUpdateMetadataTopicState {
+    std::string topicName;
+    ::partita::Uuid topicId;
+    std::vector<UpdateMetadataRequestUpdateMetadataPartitionState> partitionStates;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateMetadataRequestUpdateMetadataTopicState&, const UpdateMetadataRequestUpdateMetadataTopicState&) = default;
+};
+
+struct UpdateMetadataRequestUpdateMetadataEndpoint {
+    int32_t port = 0;
+    std::string host;
+    std::string listener;
+    int16_t securityProtocol = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateMetadataRequestUpdateMetadataEndpoint&, const UpdateMetadataRequestUpdateMetadataEndpoint&) = default;
+};
+
+struct UpdateMetadataRequestUpdateMetadataBroker {
+    int32_t id = 0;
+    std::string v0Host;
+    int32_t v0Port = 0;
+    std::vector<UpdateMetadataRequestUpdateMetadataEndpoint> endpoints;
+    std::optional<std::string> rack{std::string("")};
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateMetadataRequestUpdateMetadataBroker&, const UpdateMetadataRequestUpdateMetadataBroker&) = default;
+};
+
 class UpdateMetadataRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 6;
@@ -18,55 +59,19 @@ public:
     static constexpr int16_t kHighestVersion = 8;
     static constexpr int16_t kFirstFlexibleVersion = 6;  // -1: never flexible
 
-    struct UpdateMetadataPartitionState {
-        std::string topicName;
-        int32_t partitionIndex = 0;
-        int32_t controllerEpoch = 0;
-        int32_t leader = 0;
-        int32_t leaderEpoch = 0;
-        std::vector<int32_t> isr;
-        int32_t zkVersion = 0;
-        std::vector<int32_t> replicas;
-        std::vector<int32_t> offlineReplicas;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UpdateMetadataPartitionState&, const UpdateMetadataPartitionState&) = default;
-    };
-
-    struct UpdateMetadataTopicState {
-        std::string topicName;
-        ::partita::Uuid topicId;
-        std::vector<UpdateMetadataPartitionState> partitionStates;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UpdateMetadataTopicState&, const UpdateMetadataTopicState&) = default;
-    };
-
-    struct UpdateMetadataEndpoint {
-        int32_t port = 0;
-        std::string host;
-        std::string listener;
-        int16_t securityProtocol = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UpdateMetadataEndpoint&, const UpdateMetadataEndpoint&) = default;
-    };
-
-    struct UpdateMetadataBroker {
-        int32_t id = 0;
-        std::string v0Host;
-        int32_t v0Port = 0;
-        std::vector<UpdateMetadataEndpoint> endpoints;
-        std::optional<std::string> rack{std::string("")};
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const UpdateMetadataBroker&, const UpdateMetadataBroker&) = default;
-    };
+    using UpdateMetadataPartitionState = UpdateMetadataRequestUpdateMetadataPartitionState;
+    using UpdateMetadataTopicState = UpdateMetadataRequestUpdateMetadataTopicState;
+    using UpdateMetadataEndpoint = UpdateMetadataRequestUpdateMetadataEndpoint;
+    using UpdateMetadataBroker = UpdateMetadataRequestUpdateMetadataBroker;
 
     int32_t controllerId = 0;
     bool isKRaftController = false;
     int8_t type = 0;
     int32_t controllerEpoch = 0;
     int64_t brokerEpoch = INT64_C(-1);
-    std::vector<UpdateMetadataPartitionState> ungroupedPartitionStates;
-    std::vector<UpdateMetadataTopicState> topicStates;
-    std::vector<UpdateMetadataBroker> liveBrokers;
+    std::vector<UpdateMetadataRequestUpdateMetadataPartitionState> ungroupedPartitionStates;
+    std::vector<UpdateMetadataRequestUpdateMetadataTopicState> topicStates;
+    std::vector<UpdateMetadataRequestUpdateMetadataBroker> liveBrokers;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -157,7 +157,7 @@ void encodeStruct(Writer& w, const UpdateRaftVoterResponse& s, [[maybe_unused]] 
         encodeStruct(tw, s.currentLeader, v);
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, UpdateRaftVoterResponse& s, [[maybe_unused]] int16_t v) {

@@ -11,6 +11,21 @@
 
 namespace partita::protocol {
 
+struct UpdateRaftVoterRequestListener {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateRaftVoterRequestListener&, const UpdateRaftVoterRequestListener&) = default;
+};
+
+struct UpdateRaftVoterRequestKRaftVersionFeature {
+    int16_t minSupportedVersion = 0;
+    int16_t maxSupportedVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateRaftVoterRequestKRaftVersionFeature&, const UpdateRaftVoterRequestKRaftVersionFeature&) = default;
+};
+
 class UpdateRaftVoterRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 82;
@@ -18,27 +33,15 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Listener {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Listener&, const Listener&) = default;
-    };
-
-    struct KRaftVersionFeature {
-        int16_t minSupportedVersion = 0;
-        int16_t maxSupportedVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const KRaftVersionFeature&, const KRaftVersionFeature&) = default;
-    };
+    using Listener = UpdateRaftVoterRequestListener;
+    using KRaftVersionFeature = UpdateRaftVoterRequestKRaftVersionFeature;
 
     std::optional<std::string> clusterId{std::string("")};
     int32_t currentLeaderEpoch = 0;
     int32_t voterId = 0;
     ::partita::Uuid voterDirectoryId;
-    std::vector<Listener> listeners;
-    KRaftVersionFeature kRaftVersionFeature;
+    std::vector<UpdateRaftVoterRequestListener> listeners;
+    UpdateRaftVoterRequestKRaftVersionFeature kRaftVersionFeature;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -52,6 +55,15 @@ public:
     friend bool operator==(const UpdateRaftVoterRequest& a, const UpdateRaftVoterRequest& b);
 };
 
+struct UpdateRaftVoterResponseCurrentLeader {
+    int32_t leaderId = -1;
+    int32_t leaderEpoch = -1;
+    std::string host;
+    int32_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const UpdateRaftVoterResponseCurrentLeader&, const UpdateRaftVoterResponseCurrentLeader&) = default;
+};
+
 class UpdateRaftVoterResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 82;
@@ -59,18 +71,11 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct CurrentLeader {
-        int32_t leaderId = -1;
-        int32_t leaderEpoch = -1;
-        std::string host;
-        int32_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const CurrentLeader&, const CurrentLeader&) = default;
-    };
+    using CurrentLeader = UpdateRaftVoterResponseCurrentLeader;
 
     int32_t throttleTimeMs = 0;
     int16_t errorCode = 0;
-    CurrentLeader currentLeader;
+    UpdateRaftVoterResponseCurrentLeader currentLeader;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

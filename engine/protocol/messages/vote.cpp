@@ -237,7 +237,7 @@ void encodeStruct(Writer& w, const VoteResponse& s, [[maybe_unused]] int16_t v) 
         }
         writeTaggedField(w, 0, tw);
     }
-    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, UINT32_MAX);
+    writeUnknownTagsBelow(w, s.unknownTaggedFields, nextUnknown, kAfterLastTag);
 }
 
 void decodeStruct(Reader& r, VoteResponse& s, [[maybe_unused]] int16_t v) {

@@ -11,6 +11,25 @@
 
 namespace partita::protocol {
 
+struct VoteRequestPartitionData {
+    int32_t partitionIndex = 0;
+    int32_t candidateEpoch = 0;
+    int32_t candidateId = 0;
+    ::partita::Uuid candidateDirectoryId;
+    ::partita::Uuid voterDirectoryId;
+    int32_t lastOffsetEpoch = 0;
+    int64_t lastOffset = INT64_C(0);
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VoteRequestPartitionData&, const VoteRequestPartitionData&) = default;
+};
+
+struct VoteRequestTopicData {
+    std::string topicName;
+    std::vector<VoteRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VoteRequestTopicData&, const VoteRequestTopicData&) = default;
+};
+
 class VoteRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 52;
@@ -18,28 +37,12 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int32_t candidateEpoch = 0;
-        int32_t candidateId = 0;
-        ::partita::Uuid candidateDirectoryId;
-        ::partita::Uuid voterDirectoryId;
-        int32_t lastOffsetEpoch = 0;
-        int64_t lastOffset = INT64_C(0);
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
+    using PartitionData = VoteRequestPartitionData;
+    using TopicData = VoteRequestTopicData;
 
     std::optional<std::string> clusterId;
     int32_t voterId = -1;
-    std::vector<TopicData> topics;
+    std::vector<VoteRequestTopicData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -53,6 +56,31 @@ public:
     friend bool operator==(const VoteRequest& a, const VoteRequest& b);
 };
 
+struct VoteResponsePartitionData {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    int32_t leaderId = 0;
+    int32_t leaderEpoch = 0;
+    bool voteGranted = false;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VoteResponsePartitionData&, const VoteResponsePartitionData&) = default;
+};
+
+struct VoteResponseTopicData {
+    std::string topicName;
+    std::vector<VoteResponsePartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VoteResponseTopicData&, const VoteResponseTopicData&) = default;
+};
+
+struct VoteResponseNodeEndpoint {
+    int32_t nodeId = 0;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VoteResponseNodeEndpoint&, const VoteResponseNodeEndpoint&) = default;
+};
+
 class VoteResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 52;
@@ -60,34 +88,13 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionData {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        int32_t leaderId = 0;
-        int32_t leaderEpoch = 0;
-        bool voteGranted = false;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct TopicData {
-        std::string topicName;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const TopicData&, const TopicData&) = default;
-    };
-
-    struct NodeEndpoint {
-        int32_t nodeId = 0;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const NodeEndpoint&, const NodeEndpoint&) = default;
-    };
+    using PartitionData = VoteResponsePartitionData;
+    using TopicData = VoteResponseTopicData;
+    using NodeEndpoint = VoteResponseNodeEndpoint;
 
     int16_t errorCode = 0;
-    std::vector<TopicData> topics;
-    std::vector<NodeEndpoint> nodeEndpoints;
+    std::vector<VoteResponseTopicData> topics;
+    std::vector<VoteResponseNodeEndpoint> nodeEndpoints;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

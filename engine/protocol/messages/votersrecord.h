@@ -11,6 +11,30 @@
 
 namespace partita::protocol {
 
+struct VotersRecordEndpoint {
+    std::string name;
+    std::string host;
+    uint16_t port = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VotersRecordEndpoint&, const VotersRecordEndpoint&) = default;
+};
+
+struct VotersRecordKRaftVersionFeature {
+    int16_t minSupportedVersion = 0;
+    int16_t maxSupportedVersion = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VotersRecordKRaftVersionFeature&, const VotersRecordKRaftVersionFeature&) = default;
+};
+
+struct VotersRecordVoter {
+    int32_t voterId = 0;
+    ::partita::Uuid voterDirectoryId;
+    std::vector<VotersRecordEndpoint> endpoints;
+    VotersRecordKRaftVersionFeature kRaftVersionFeature;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const VotersRecordVoter&, const VotersRecordVoter&) = default;
+};
+
 class VotersRecord final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = -1;
@@ -18,32 +42,12 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct Endpoint {
-        std::string name;
-        std::string host;
-        uint16_t port = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Endpoint&, const Endpoint&) = default;
-    };
-
-    struct KRaftVersionFeature {
-        int16_t minSupportedVersion = 0;
-        int16_t maxSupportedVersion = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const KRaftVersionFeature&, const KRaftVersionFeature&) = default;
-    };
-
-    struct Voter {
-        int32_t voterId = 0;
-        ::partita::Uuid voterDirectoryId;
-        std::vector<Endpoint> endpoints;
-        KRaftVersionFeature kRaftVersionFeature;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const Voter&, const Voter&) = default;
-    };
+    using Endpoint = VotersRecordEndpoint;
+    using KRaftVersionFeature = VotersRecordKRaftVersionFeature;
+    using Voter = VotersRecordVoter;
 
     int16_t version = 0;
-    std::vector<Voter> voters;
+    std::vector<VotersRecordVoter> voters;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

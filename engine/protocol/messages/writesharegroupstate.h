@@ -11,6 +11,32 @@
 
 namespace partita::protocol {
 
+struct WriteShareGroupStateRequestStateBatch {
+    int64_t firstOffset = INT64_C(0);
+    int64_t lastOffset = INT64_C(0);
+    int8_t deliveryState = 0;
+    int16_t deliveryCount = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteShareGroupStateRequestStateBatch&, const WriteShareGroupStateRequestStateBatch&) = default;
+};
+
+struct WriteShareGroupStateRequestPartitionData {
+    int32_t partition = 0;
+    int32_t stateEpoch = 0;
+    int32_t leaderEpoch = 0;
+    int64_t startOffset = INT64_C(0);
+    std::vector<WriteShareGroupStateRequestStateBatch> stateBatches;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteShareGroupStateRequestPartitionData&, const WriteShareGroupStateRequestPartitionData&) = default;
+};
+
+struct WriteShareGroupStateRequestWriteStateData {
+    ::partita::Uuid topicId;
+    std::vector<WriteShareGroupStateRequestPartitionData> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteShareGroupStateRequestWriteStateData&, const WriteShareGroupStateRequestWriteStateData&) = default;
+};
+
 class WriteShareGroupStateRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 85;
@@ -18,34 +44,12 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct StateBatch {
-        int64_t firstOffset = INT64_C(0);
-        int64_t lastOffset = INT64_C(0);
-        int8_t deliveryState = 0;
-        int16_t deliveryCount = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const StateBatch&, const StateBatch&) = default;
-    };
-
-    struct PartitionData {
-        int32_t partition = 0;
-        int32_t stateEpoch = 0;
-        int32_t leaderEpoch = 0;
-        int64_t startOffset = INT64_C(0);
-        std::vector<StateBatch> stateBatches;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionData&, const PartitionData&) = default;
-    };
-
-    struct WriteStateData {
-        ::partita::Uuid topicId;
-        std::vector<PartitionData> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WriteStateData&, const WriteStateData&) = default;
-    };
+    using StateBatch = WriteShareGroupStateRequestStateBatch;
+    using PartitionData = WriteShareGroupStateRequestPartitionData;
+    using WriteStateData = WriteShareGroupStateRequestWriteStateData;
 
     std::string groupId;
-    std::vector<WriteStateData> topics;
+    std::vector<WriteShareGroupStateRequestWriteStateData> topics;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -59,6 +63,21 @@ public:
     friend bool operator==(const WriteShareGroupStateRequest& a, const WriteShareGroupStateRequest& b);
 };
 
+struct WriteShareGroupStateResponsePartitionResult {
+    int32_t partition = 0;
+    int16_t errorCode = 0;
+    std::optional<std::string> errorMessage;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteShareGroupStateResponsePartitionResult&, const WriteShareGroupStateResponsePartitionResult&) = default;
+};
+
+struct WriteShareGroupStateResponseWriteStateResult {
+    ::partita::Uuid topicId;
+    std::vector<WriteShareGroupStateResponsePartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteShareGroupStateResponseWriteStateResult&, const WriteShareGroupStateResponseWriteStateResult&) = default;
+};
+
 class WriteShareGroupStateResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 85;
@@ -66,22 +85,10 @@ public:
     static constexpr int16_t kHighestVersion = 0;
     static constexpr int16_t kFirstFlexibleVersion = 0;  // -1: never flexible
 
-    struct PartitionResult {
-        int32_t partition = 0;
-        int16_t errorCode = 0;
-        std::optional<std::string> errorMessage;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const PartitionResult&, const PartitionResult&) = default;
-    };
+    using PartitionResult = WriteShareGroupStateResponsePartitionResult;
+    using WriteStateResult = WriteShareGroupStateResponseWriteStateResult;
 
-    struct WriteStateResult {
-        ::partita::Uuid topicId;
-        std::vector<PartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WriteStateResult&, const WriteStateResult&) = default;
-    };
-
-    std::vector<WriteStateResult> results;
+    std::vector<WriteShareGroupStateResponseWriteStateResult> results;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -11,6 +11,23 @@
 
 namespace partita::protocol {
 
+struct WriteTxnMarkersRequestWritableTxnMarkerTopic {
+    std::string name;
+    std::vector<int32_t> partitionIndexes;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteTxnMarkersRequestWritableTxnMarkerTopic&, const WriteTxnMarkersRequestWritableTxnMarkerTopic&) = default;
+};
+
+struct WriteTxnMarkersRequestWritableTxnMarker {
+    int64_t producerId = INT64_C(0);
+    int16_t producerEpoch = 0;
+    bool transactionResult = false;
+    std::vector<WriteTxnMarkersRequestWritableTxnMarkerTopic> topics;
+    int32_t coordinatorEpoch = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteTxnMarkersRequestWritableTxnMarker&, const WriteTxnMarkersRequestWritableTxnMarker&) = default;
+};
+
 class WriteTxnMarkersRequest final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 27;
@@ -18,24 +35,10 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct WritableTxnMarkerTopic {
-        std::string name;
-        std::vector<int32_t> partitionIndexes;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WritableTxnMarkerTopic&, const WritableTxnMarkerTopic&) = default;
-    };
+    using WritableTxnMarkerTopic = WriteTxnMarkersRequestWritableTxnMarkerTopic;
+    using WritableTxnMarker = WriteTxnMarkersRequestWritableTxnMarker;
 
-    struct WritableTxnMarker {
-        int64_t producerId = INT64_C(0);
-        int16_t producerEpoch = 0;
-        bool transactionResult = false;
-        std::vector<WritableTxnMarkerTopic> topics;
-        int32_t coordinatorEpoch = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WritableTxnMarker&, const WritableTxnMarker&) = default;
-    };
-
-    std::vector<WritableTxnMarker> markers;
+    std::vector<WriteTxnMarkersRequestWritableTxnMarker> markers;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }
@@ -49,6 +52,27 @@ public:
     friend bool operator==(const WriteTxnMarkersRequest& a, const WriteTxnMarkersRequest& b);
 };
 
+struct WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
+    int32_t partitionIndex = 0;
+    int16_t errorCode = 0;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteTxnMarkersResponseWritableTxnMarkerPartitionResult&, const WriteTxnMarkersResponseWritableTxnMarkerPartitionResult&) = default;
+};
+
+struct WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
+    std::string name;
+    std::vector<WriteTxnMarkersResponseWritableTxnMarkerPartitionResult> partitions;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteTxnMarkersResponseWritableTxnMarkerTopicResult&, const WriteTxnMarkersResponseWritableTxnMarkerTopicResult&) = default;
+};
+
+struct WriteTxnMarkersResponseWritableTxnMarkerResult {
+    int64_t producerId = INT64_C(0);
+    std::vector<WriteTxnMarkersResponseWritableTxnMarkerTopicResult> topics;
+    ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
+    friend bool operator==(const WriteTxnMarkersResponseWritableTxnMarkerResult&, const WriteTxnMarkersResponseWritableTxnMarkerResult&) = default;
+};
+
 class WriteTxnMarkersResponse final : public ApiMessage {
 public:
     static constexpr int16_t kApiKey = 27;
@@ -56,28 +80,11 @@ public:
     static constexpr int16_t kHighestVersion = 1;
     static constexpr int16_t kFirstFlexibleVersion = 1;  // -1: never flexible
 
-    struct WritableTxnMarkerPartitionResult {
-        int32_t partitionIndex = 0;
-        int16_t errorCode = 0;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WritableTxnMarkerPartitionResult&, const WritableTxnMarkerPartitionResult&) = default;
-    };
+    using WritableTxnMarkerPartitionResult = WriteTxnMarkersResponseWritableTxnMarkerPartitionResult;
+    using WritableTxnMarkerTopicResult = WriteTxnMarkersResponseWritableTxnMarkerTopicResult;
+    using WritableTxnMarkerResult = WriteTxnMarkersResponseWritableTxnMarkerResult;
 
-    struct WritableTxnMarkerTopicResult {
-        std::string name;
-        std::vector<WritableTxnMarkerPartitionResult> partitions;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WritableTxnMarkerTopicResult&, const WritableTxnMarkerTopicResult&) = default;
-    };
-
-    struct WritableTxnMarkerResult {
-        int64_t producerId = INT64_C(0);
-        std::vector<WritableTxnMarkerTopicResult> topics;
-        ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
-        friend bool operator==(const WritableTxnMarkerResult&, const WritableTxnMarkerResult&) = default;
-    };
-
-    std::vector<WritableTxnMarkerResult> markers;
+    std::vector<WriteTxnMarkersResponseWritableTxnMarkerResult> markers;
     ::partita::protocol::UnknownTaggedFields unknownTaggedFields;
 
     int16_t messageApiKey() const override { return kApiKey; }

@@ -2,9 +2,12 @@
 // rule and hostile lengths.
 #include <QtTest>
 
+#include <limits>
+
 #include "engine/protocol/apiregistry.h"
 #include "engine/protocol/apiversionssupport.h"
 #include "engine/protocol/frame.h"
+#include "engine/protocol/messages/alterclientquotas.h"
 #include "engine/protocol/messages/apiversions.h"
 #include "engine/protocol/messages/describetopicpartitions.h"
 #include "engine/protocol/messages/metadata.h"
@@ -258,6 +261,40 @@ private slots:
         DescribeTopicPartitionsRequest decoded;
         Reader r(withCursor.data(), withCursor.size());
         decoded.decode(r, 0);
+        QVERIFY(r.ok());
+        QVERIFY(decoded == request);
+    }
+
+    void highestUnknownTagSurvivesBesideKnownTags() {
+        // Found by fuzzing: tag 0xFFFFFFFF was counted but never written.
+        ApiVersionsResponse response;
+        response.zkMigrationReady = true;  // known tag 3
+        response.unknownTaggedFields.push_back({0xFFFFFFFFu, Bytes()});
+        Writer w;
+        response.encode(w, 3);
+        QVERIFY(w.ok());
+        ApiVersionsResponse decoded;
+        Reader r(w.data(), w.size());
+        decoded.decode(r, 3);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(r.remaining(), size_t{0});
+        QVERIFY(decoded == response);
+    }
+
+    void nanRoundTripsAsItself() {
+        AlterClientQuotasRequest request;
+        AlterClientQuotasRequest::EntryData entry;
+        AlterClientQuotasRequest::OpData op;
+        op.key = "producer_byte_rate";
+        op.value = std::numeric_limits<double>::quiet_NaN();
+        entry.ops.push_back(op);
+        request.entries.push_back(entry);
+        Writer w;
+        request.encode(w, 1);
+        QVERIFY(w.ok());
+        AlterClientQuotasRequest decoded;
+        Reader r(w.data(), w.size());
+        decoded.decode(r, 1);
         QVERIFY(r.ok());
         QVERIFY(decoded == request);
     }
