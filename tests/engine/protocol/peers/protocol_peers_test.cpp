@@ -33,13 +33,11 @@
 #include "engine/protocol/messages/metadata.h"
 #include "engine/protocol/messages/produce.h"
 
-#ifdef PARTITA_PEERS_RECORDS
 #include "engine/protocol/records/compression.h"
 #include "engine/protocol/records/legacymessageset.h"
 #include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordreader.h"
 #include "engine/protocol/records/recordset.h"
-#endif
 
 using namespace partita;
 using namespace partita::protocol;
@@ -800,7 +798,6 @@ void ProtocolPeersTest::verifyRecords(const std::vector<Bytes>& recordSets, cons
     // The batch with the large, repetitive record is always worth compressing.
     QVERIFY2(batchesWithCodec > 0, qPrintable("no batch is compressed with " + expected.codec));
 
-#ifdef PARTITA_PEERS_RECORDS
     using namespace partita::protocol::records;
     size_t next = 0;
     for (const Bytes& set : recordSets) {
@@ -849,9 +846,6 @@ void ProtocolPeersTest::verifyRecords(const std::vector<Bytes>& recordSets, cons
         }
     }
     QCOMPARE(next, expected.messages.size());
-#else
-    qInfo("records API not built (PARTITA_SKIP_RECORDS): keys, values, headers and CRCs not checked");
-#endif
 }
 
 // Legacy message sets: Offset int64 | MessageSize int32 | Crc int32 | Magic int8 | Attributes
@@ -871,7 +865,6 @@ void ProtocolPeersTest::verifyLegacyRecords(const std::vector<Bytes>& recordSets
         }
         QCOMPARE(pos, set.size());
     }
-#ifdef PARTITA_PEERS_RECORDS
     using namespace partita::protocol::records;
     size_t next = 0;
     for (const Bytes& set : recordSets) {
@@ -898,7 +891,6 @@ void ProtocolPeersTest::verifyLegacyRecords(const std::vector<Bytes>& recordSets
         }
     }
     QCOMPARE(next, expected.messages.size());
-#endif
 }
 
 // Writes the first ApiVersions, topic Metadata and Produce of a run as fuzz seeds and fixtures
