@@ -9,6 +9,7 @@
 #include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
 #include "engine/protocol/records/recordreader.h"
+#include "records/recordstestutil.h"
 
 #include <benchmark/benchmark.h>
 #include <lz4frame.h>
@@ -24,26 +25,12 @@
 
 using namespace partita;
 using namespace partita::protocol::records;
+using recordstest::jsonPayload;
 
 namespace {
 
 // About 64 KiB of records per batch: librdkafka's and Java's batches are 16 KiB to 1 MiB.
 constexpr size_t kBatchBytes = 64 * 1024;
-
-std::string jsonPayload(std::mt19937_64& rng, size_t size) {
-    static const char* const events[] = {"click", "view", "purchase", "signup", "logout", "search"};
-    static const char* const agents[] = {"Mozilla/5.0 (X11; Linux x86_64)",
-                                         "Mozilla/5.0 (Macintosh; Intel Mac OS X 13_4)", "curl/8.1.2", "okhttp/4.11.0"};
-    std::string s;
-    while (s.size() < size) {
-        s += "{\"id\":" + std::to_string(rng() % 10000000) + ",\"user\":\"user_" + std::to_string(rng() % 5000) +
-             "\",\"event\":\"" + events[rng() % 6] + "\",\"ts\":" + std::to_string(1700000000000 + rng() % 100000000) +
-             ",\"page\":\"/products/" + std::to_string(rng() % 20000) + "\",\"ua\":\"" + agents[rng() % 4] +
-             "\",\"amount\":" + std::to_string(rng() % 100000 / 100.0) + "}";
-    }
-    s.resize(size);
-    return s;
-}
 
 struct Fixture {
     std::vector<std::string> keys;
