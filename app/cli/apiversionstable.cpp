@@ -27,9 +27,14 @@ std::string listeners(uint8_t bits) {
 }  // namespace
 
 void printApiVersionsTable(std::ostream& out) {
-    out << std::left << std::setw(4) << "key" << "  " << std::setw(30) << "api" << "  " << std::setw(8) << "versions"
-        << "  " << std::setw(8) << "flexible" << "  " << std::setw(10) << "deprecated" << "  " << std::setw(8)
-        << "unstable" << "  " << "listeners\n";
+    out << std::left << std::setw(4) << "key"
+        << "  " << std::setw(30) << "api"
+        << "  " << std::setw(8) << "versions"
+        << "  " << std::setw(8) << "flexible"
+        << "  " << std::setw(10) << "deprecated"
+        << "  " << std::setw(8) << "unstable"
+        << "  "
+        << "listeners\n";
     for (const protocol::ApiInfo& api : protocol::allApis()) {
         std::string flexible = api.firstFlexibleVersion < 0 ? "-" : std::to_string(api.firstFlexibleVersion) + "+";
         out << std::left << std::setw(4) << api.key << "  " << std::setw(30) << api.name << "  " << std::setw(8)

@@ -24,7 +24,9 @@ using UnknownTaggedFields = std::vector<RawTaggedField>;
 
 // float64 fields compare by their bits: NaN equals itself, and equal values mean equal
 // wire bytes, which is what a codec round trip needs.
-inline bool sameBits(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
+inline bool sameBits(double a, double b) {
+    return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
+}
 
 class ApiMessage {
 public:

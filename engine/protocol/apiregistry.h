@@ -20,15 +20,17 @@ struct ApiInfo {
     int16_t firstFlexibleVersion;  // -1 when no version is flexible
     int16_t deprecatedMin;         // -1 when none is deprecated
     int16_t deprecatedMax;
-    bool latestVersionUnstable;    // the max version is still in development upstream
-    uint8_t listeners;             // ApiListener bits
+    bool latestVersionUnstable;  // the max version is still in development upstream
+    uint8_t listeners;           // ApiListener bits
     std::unique_ptr<ApiMessage> (*makeRequest)();
     std::unique_ptr<ApiMessage> (*makeResponse)();
 
     bool isFlexible(int16_t version) const { return firstFlexibleVersion >= 0 && version >= firstFlexibleVersion; }
     bool hasVersion(int16_t version) const { return version >= minVersion && version <= maxVersion; }
     // Kafka leaves an unstable latest version out of ApiVersions unless asked to offer it.
-    int16_t maxStableVersion() const { return latestVersionUnstable ? static_cast<int16_t>(maxVersion - 1) : maxVersion; }
+    int16_t maxStableVersion() const {
+        return latestVersionUnstable ? static_cast<int16_t>(maxVersion - 1) : maxVersion;
+    }
 };
 
 // Messages that are not requests or responses: the request/response headers, the

@@ -59,7 +59,8 @@ inline void readUnknownTaggedFields(Reader& r, UnknownTaggedFields& out) {
 inline void checkTaggedFieldSize(Reader& r, size_t start, uint32_t size) {
     if (!r.ok()) return;
     const size_t used = r.position() - start;
-    if (used != size) r.fail("tagged field announced " + std::to_string(size) + " bytes but used " + std::to_string(used));
+    if (used != size)
+        r.fail("tagged field announced " + std::to_string(size) + " bytes but used " + std::to_string(used));
 }
 
 }  // namespace partita::protocol

@@ -53,7 +53,8 @@ std::optional<RequestHeaderPrefix> peekRequestHeader(std::span<const uint8_t> fr
 
 std::variant<DecodedRequest, RequestDecodeError> decodeRequest(const Bytes& frame, DecodeLimits limits) {
     auto prefix = peekRequestHeader(frame.span());
-    if (!prefix) return RequestDecodeError{RequestDecodeFailure::Malformed, std::nullopt, "request shorter than its header"};
+    if (!prefix)
+        return RequestDecodeError{RequestDecodeFailure::Malformed, std::nullopt, "request shorter than its header"};
     const ApiInfo* api = findApi(prefix->apiKey);
     if (api == nullptr)
         return RequestDecodeError{RequestDecodeFailure::UnknownApi, prefix,
@@ -70,8 +71,9 @@ std::variant<DecodedRequest, RequestDecodeError> decodeRequest(const Bytes& fram
     if (r.ok() && r.remaining() != 0)
         r.fail(std::to_string(r.remaining()) + " unexpected bytes after the request body");
     if (!r.ok())
-        return RequestDecodeError{RequestDecodeFailure::Malformed, prefix,
-                                  std::string(api->name) + " v" + std::to_string(prefix->apiVersion) + ": " + r.error()};
+        return RequestDecodeError{
+            RequestDecodeFailure::Malformed, prefix,
+            std::string(api->name) + " v" + std::to_string(prefix->apiVersion) + ": " + r.error()};
     return out;
 }
 
@@ -105,7 +107,8 @@ Result<DecodedResponse> decodeResponse(const Bytes& frame, int16_t apiKey, int16
     out.correlationId = header.correlationId;
     out.body = api->makeResponse();
     if (r.ok()) out.body->decode(r, apiVersion);
-    if (r.ok() && r.remaining() != 0) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the response body");
+    if (r.ok() && r.remaining() != 0)
+        r.fail(std::to_string(r.remaining()) + " unexpected bytes after the response body");
     if (!r.ok())
         return makeError(r.truncated() ? ErrorKind::Truncated : ErrorKind::Malformed,
                          std::string(api->name) + " response v" + std::to_string(apiVersion) + ": " + r.error());

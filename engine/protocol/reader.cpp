@@ -17,7 +17,9 @@ void Reader::underflow(size_t wanted) {
     fail("needed " + std::to_string(wanted) + " bytes, " + std::to_string(remaining()) + " left");
 }
 
-double Reader::readFloat64() { return std::bit_cast<double>(readBE<uint64_t>()); }
+double Reader::readFloat64() {
+    return std::bit_cast<double>(readBE<uint64_t>());
+}
 
 Uuid Reader::readUuid() {
     Uuid id;

@@ -27,7 +27,11 @@ struct DecodeLimits {
 class Reader {
 public:
     Reader(const uint8_t* data, size_t size, std::shared_ptr<const void> owner = {}, DecodeLimits limits = {})
-        : m_begin(data), m_pos(data), m_end(data + size), m_owner(std::move(owner)), m_limits(limits),
+        : m_begin(data),
+          m_pos(data),
+          m_end(data + size),
+          m_owner(std::move(owner)),
+          m_limits(limits),
           m_structBudget(limits.maxStructElements) {}
     explicit Reader(const Bytes& bytes, DecodeLimits limits = {})
         : Reader(bytes.data(), bytes.size(), bytes.owner(), limits) {}

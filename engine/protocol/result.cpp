@@ -5,12 +5,18 @@ namespace partita {
 
 const char* errorKindName(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Truncated: return "truncated";
-        case ErrorKind::Malformed: return "malformed";
-        case ErrorKind::TooLarge: return "too large";
-        case ErrorKind::Unsupported: return "unsupported";
-        case ErrorKind::InvalidArgument: return "invalid argument";
-        case ErrorKind::Io: return "I/O error";
+        case ErrorKind::Truncated:
+            return "truncated";
+        case ErrorKind::Malformed:
+            return "malformed";
+        case ErrorKind::TooLarge:
+            return "too large";
+        case ErrorKind::Unsupported:
+            return "unsupported";
+        case ErrorKind::InvalidArgument:
+            return "invalid argument";
+        case ErrorKind::Io:
+            return "I/O error";
     }
     return "error";
 }

@@ -9,12 +9,12 @@ namespace partita {
 
 // Why an operation failed, coarse enough for a caller to decide what to do next.
 enum class ErrorKind {
-    Truncated,           // input ended before a length or field it announced
-    Malformed,           // input is not valid for the format (bad magic, bad varint, bad CRC, ...)
-    TooLarge,            // a size is over a configured limit
-    Unsupported,         // a version, codec or feature this code does not handle
-    InvalidArgument,     // the caller asked for something that cannot be encoded
-    Io,                  // the operating system refused (file, socket)
+    Truncated,        // input ended before a length or field it announced
+    Malformed,        // input is not valid for the format (bad magic, bad varint, bad CRC, ...)
+    TooLarge,         // a size is over a configured limit
+    Unsupported,      // a version, codec or feature this code does not handle
+    InvalidArgument,  // the caller asked for something that cannot be encoded
+    Io,               // the operating system refused (file, socket)
 };
 
 const char* errorKindName(ErrorKind kind);
@@ -65,6 +65,8 @@ private:
     bool m_failed = false;
 };
 
-inline Error makeError(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
+inline Error makeError(ErrorKind kind, std::string message) {
+    return Error{kind, std::move(message)};
+}
 
 }  // namespace partita

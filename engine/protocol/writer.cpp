@@ -23,7 +23,9 @@ Bytes Writer::take() {
     return out;
 }
 
-void Writer::writeFloat64(double v) { writeBE(std::bit_cast<uint64_t>(v)); }
+void Writer::writeFloat64(double v) {
+    writeBE(std::bit_cast<uint64_t>(v));
+}
 
 void Writer::writeVarlong(int64_t v) {
     uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
@@ -51,8 +53,10 @@ void Writer::writeString(std::string_view s, bool compact) {
 
 void Writer::writeNullableString(const std::optional<std::string>& s, bool compact) {
     if (!s) {
-        if (compact) writeUnsignedVarint(0);
-        else writeInt16(-1);
+        if (compact)
+            writeUnsignedVarint(0);
+        else
+            writeInt16(-1);
         return;
     }
     writeString(*s, compact);
@@ -71,8 +75,10 @@ void Writer::writeBytes(const Bytes& b, bool compact) {
 
 void Writer::writeNullableBytes(const std::optional<Bytes>& b, bool compact) {
     if (!b) {
-        if (compact) writeUnsignedVarint(0);
-        else writeInt32(-1);
+        if (compact)
+            writeUnsignedVarint(0);
+        else
+            writeInt32(-1);
         return;
     }
     writeBytes(*b, compact);
@@ -80,8 +86,10 @@ void Writer::writeNullableBytes(const std::optional<Bytes>& b, bool compact) {
 
 void Writer::writeArrayLength(size_t n, bool compact) {
     if (n >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) return fail("array too long");
-    if (compact) writeUnsignedVarint(static_cast<uint32_t>(n + 1));
-    else writeInt32(static_cast<int32_t>(n));
+    if (compact)
+        writeUnsignedVarint(static_cast<uint32_t>(n + 1));
+    else
+        writeInt32(static_cast<int32_t>(n));
 }
 
 void Writer::patchInt32(size_t at, int32_t v) {

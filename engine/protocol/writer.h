@@ -56,7 +56,9 @@ public:
         *p++ = static_cast<uint8_t>(v);
         m_size = static_cast<size_t>(p - m_data.get());
     }
-    void writeVarint(int32_t v) { writeUnsignedVarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31)); }
+    void writeVarint(int32_t v) {
+        writeUnsignedVarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31));
+    }
     void writeVarlong(int64_t v);
 
     void writeString(std::string_view s, bool compact);
@@ -65,8 +67,10 @@ public:
     void writeNullableBytes(const std::optional<Bytes>& b, bool compact);
     void writeArrayLength(size_t n, bool compact);
     void writeNullArrayLength(bool compact) {
-        if (compact) writeUnsignedVarint(0);
-        else writeInt32(-1);
+        if (compact)
+            writeUnsignedVarint(0);
+        else
+            writeInt32(-1);
     }
 
     void writeRaw(const void* p, size_t n) {

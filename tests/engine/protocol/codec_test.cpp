@@ -20,9 +20,15 @@ using namespace partita::protocol;
 
 namespace {
 
-std::vector<uint8_t> toVector(const Bytes& b) { return {b.data(), b.data() + b.size()}; }
-std::vector<uint8_t> toVector(const Writer& w) { return {w.data(), w.data() + w.size()}; }
-Bytes bytesOf(std::vector<uint8_t> v) { return Bytes::fromVector(std::move(v)); }
+std::vector<uint8_t> toVector(const Bytes& b) {
+    return {b.data(), b.data() + b.size()};
+}
+std::vector<uint8_t> toVector(const Writer& w) {
+    return {w.data(), w.data() + w.size()};
+}
+Bytes bytesOf(std::vector<uint8_t> v) {
+    return Bytes::fromVector(std::move(v));
+}
 
 }  // namespace
 
@@ -143,9 +149,9 @@ private slots:
         QVERIFY(frame.ok());
         // length 22 | key 18 | version 3 | correlation 7 | client id "c" (int16 length even in
         // header v2) | no header tags | compact "kcat" | compact "1.7" | no body tags
-        const std::vector<uint8_t> expected = {0x00, 0x00, 0x00, 0x16, 0x00, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00,
-                                               0x07, 0x00, 0x01, 'c',  0x00, 0x05, 'k',  'c',  'a',  't',  0x04,
-                                               '1',  '.',  '7',  0x00};
+        const std::vector<uint8_t> expected = {0x00, 0x00, 0x00, 0x16, 0x00, 0x12, 0x00, 0x03, 0x00,
+                                               0x00, 0x00, 0x07, 0x00, 0x01, 'c',  0x00, 0x05, 'k',
+                                               'c',  'a',  't',  0x04, '1',  '.',  '7',  0x00};
         QCOMPARE(toVector(*frame), expected);
 
         auto decoded = decodeRequest(frame->slice(4, frame->size() - 4));
@@ -226,8 +232,8 @@ private slots:
         QVERIFY(w.ok());
         // ... | tags: count 3, tag 1 (size 8, int64 42), tag 5 "new", tag 0x99 (varint 99 01) "newer"
         const auto bytes = toVector(w);
-        const std::vector<uint8_t> tail = {0x03, 0x01, 0x08, 0, 0, 0, 0, 0, 0, 0, 42, 0x05, 0x03, 'n', 'e', 'w',
-                                           0x99, 0x01, 0x05, 'n', 'e', 'w', 'e', 'r'};
+        const std::vector<uint8_t> tail = {0x03, 0x01, 0x08, 0,   0,    0,    0,    0,   0,   0,   42,  0x05,
+                                           0x03, 'n',  'e',  'w', 0x99, 0x01, 0x05, 'n', 'e', 'w', 'e', 'r'};
         QVERIFY(bytes.size() > tail.size());
         QCOMPARE(std::vector<uint8_t>(bytes.end() - static_cast<long>(tail.size()), bytes.end()), tail);
 
@@ -257,7 +263,7 @@ private slots:
         Writer withCursor;
         request.encode(withCursor, 0);
         QCOMPARE(toVector(withCursor), (std::vector<uint8_t>{0x01, 0x00, 0x00, 0x07, 0xD0, 0x01, 0x02, 't', 0x00, 0x00,
-                                                              0x00, 0x03, 0x00, 0x00}));
+                                                             0x00, 0x03, 0x00, 0x00}));
         DescribeTopicPartitionsRequest decoded;
         Reader r(withCursor.data(), withCursor.size());
         decoded.decode(r, 0);
@@ -359,8 +365,8 @@ private slots:
         QCOMPARE(int(std::get<RequestDecodeError>(shortFrame).failure), int(RequestDecodeFailure::Malformed));
 
         // Metadata v0 whose topic array claims more than there is.
-        auto truncated =
-            decodeRequest(bytesOf({0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x05}));
+        auto truncated = decodeRequest(
+            bytesOf({0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x05}));
         QCOMPARE(int(std::get<RequestDecodeError>(truncated).failure), int(RequestDecodeFailure::Malformed));
 
         // Trailing garbage after a complete body.
