@@ -30,6 +30,16 @@ Bytes bytesOf(std::vector<uint8_t> v) {
     return Bytes::fromVector(std::move(v));
 }
 
+// Decodes what `w` holds as a Message of `version`; nullopt unless every byte decoded cleanly.
+template <class Message>
+std::optional<Message> decodeAll(const Writer& w, int16_t version) {
+    Message decoded;
+    Reader r(w.data(), w.size());
+    decoded.decode(r, version);
+    if (!r.ok() || r.remaining() != 0) return std::nullopt;
+    return decoded;
+}
+
 }  // namespace
 
 class CodecTest : public QObject {
@@ -215,11 +225,9 @@ private slots:
         Writer w;
         response.encode(w, 2);
         QVERIFY(w.ok());
-        MetadataResponse decoded;
-        Reader r(w.data(), w.size());
-        decoded.decode(r, 2);
-        QVERIFY(r.ok());
-        QCOMPARE(decoded.throttleTimeMs, 0);
+        auto decoded = decodeAll<MetadataResponse>(w, 2);
+        QVERIFY(decoded.has_value());
+        QCOMPARE(decoded->throttleTimeMs, 0);
     }
 
     void taggedFieldsKnownAndUnknownRoundTrip() {
@@ -237,11 +245,9 @@ private slots:
         QVERIFY(bytes.size() > tail.size());
         QCOMPARE(std::vector<uint8_t>(bytes.end() - static_cast<long>(tail.size()), bytes.end()), tail);
 
-        ApiVersionsResponse decoded;
-        Reader r(w.data(), w.size());
-        decoded.decode(r, 3);
-        QVERIFY(r.ok());
-        QVERIFY(decoded == response);
+        auto decoded = decodeAll<ApiVersionsResponse>(w, 3);
+        QVERIFY(decoded.has_value());
+        QVERIFY(*decoded == response);
         // Tagged fields cannot go out in a non-flexible version.
         ApiVersionsResponse v2 = response;
         v2.finalizedFeaturesEpoch = -1;
@@ -264,11 +270,9 @@ private slots:
         request.encode(withCursor, 0);
         QCOMPARE(toVector(withCursor), (std::vector<uint8_t>{0x01, 0x00, 0x00, 0x07, 0xD0, 0x01, 0x02, 't', 0x00, 0x00,
                                                              0x00, 0x03, 0x00, 0x00}));
-        DescribeTopicPartitionsRequest decoded;
-        Reader r(withCursor.data(), withCursor.size());
-        decoded.decode(r, 0);
-        QVERIFY(r.ok());
-        QVERIFY(decoded == request);
+        auto decoded = decodeAll<DescribeTopicPartitionsRequest>(withCursor, 0);
+        QVERIFY(decoded.has_value());
+        QVERIFY(*decoded == request);
     }
 
     void highestUnknownTagSurvivesBesideKnownTags() {
@@ -279,12 +283,9 @@ private slots:
         Writer w;
         response.encode(w, 3);
         QVERIFY(w.ok());
-        ApiVersionsResponse decoded;
-        Reader r(w.data(), w.size());
-        decoded.decode(r, 3);
-        QVERIFY2(r.ok(), r.error().c_str());
-        QCOMPARE(r.remaining(), size_t{0});
-        QVERIFY(decoded == response);
+        auto decoded = decodeAll<ApiVersionsResponse>(w, 3);
+        QVERIFY(decoded.has_value());
+        QVERIFY(*decoded == response);
     }
 
     void nanRoundTripsAsItself() {
@@ -298,11 +299,9 @@ private slots:
         Writer w;
         request.encode(w, 1);
         QVERIFY(w.ok());
-        AlterClientQuotasRequest decoded;
-        Reader r(w.data(), w.size());
-        decoded.decode(r, 1);
-        QVERIFY(r.ok());
-        QVERIFY(decoded == request);
+        auto decoded = decodeAll<AlterClientQuotasRequest>(w, 1);
+        QVERIFY(decoded.has_value());
+        QVERIFY(*decoded == request);
     }
 
     void headerVersionExceptions() {
