@@ -10,14 +10,11 @@
 
 namespace partita::protocol {
 
-// Writes a tagged-field section that holds only fields this code does not know.
-inline void writeTaggedSection(Writer& w, const UnknownTaggedFields& unknown) {
-    w.writeUnsignedVarint(static_cast<uint32_t>(unknown.size()));
-    for (const RawTaggedField& f : unknown) {
-        w.writeUnsignedVarint(f.tag);
-        w.writeUnsignedVarint(static_cast<uint32_t>(f.data.size()));
-        w.writeRaw(f.data.data(), f.data.size());
-    }
+// One tagged field: tag, byte length, bytes.
+inline void writeRawTaggedField(Writer& w, uint32_t tag, const uint8_t* data, size_t size) {
+    w.writeUnsignedVarint(tag);
+    w.writeUnsignedVarint(static_cast<uint32_t>(size));
+    w.writeRaw(data, size);
 }
 
 // A limit above every 32-bit tag, to flush all remaining unknown tags.
@@ -26,19 +23,20 @@ inline constexpr uint64_t kAfterLastTag = uint64_t{1} << 32;
 // Tags go out in ascending order: before writing known tag `limit`, flush the unknown
 // ones below it. Unknown fields are kept in the order they were read, which is ascending.
 inline void writeUnknownTagsBelow(Writer& w, const UnknownTaggedFields& unknown, size_t& next, uint64_t limit) {
-    while (next < unknown.size() && unknown[next].tag < limit) {
-        const RawTaggedField& f = unknown[next++];
-        w.writeUnsignedVarint(f.tag);
-        w.writeUnsignedVarint(static_cast<uint32_t>(f.data.size()));
-        w.writeRaw(f.data.data(), f.data.size());
-    }
+    for (; next < unknown.size() && unknown[next].tag < limit; ++next)
+        writeRawTaggedField(w, unknown[next].tag, unknown[next].data.data(), unknown[next].data.size());
+}
+
+// Writes a tagged-field section that holds only fields this code does not know.
+inline void writeTaggedSection(Writer& w, const UnknownTaggedFields& unknown) {
+    w.writeUnsignedVarint(static_cast<uint32_t>(unknown.size()));
+    size_t next = 0;
+    writeUnknownTagsBelow(w, unknown, next, kAfterLastTag);
 }
 
 inline void writeTaggedField(Writer& w, uint32_t tag, const Writer& body) {
     if (!body.ok()) w.fail(body.error());
-    w.writeUnsignedVarint(tag);
-    w.writeUnsignedVarint(static_cast<uint32_t>(body.size()));
-    w.writeRaw(body.data(), body.size());
+    writeRawTaggedField(w, tag, body.data(), body.size());
 }
 
 // Reads a tagged-field section of a struct that has no known tagged fields.
