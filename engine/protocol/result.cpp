@@ -17,6 +17,10 @@ const char* errorKindName(ErrorKind kind) {
             return "invalid argument";
         case ErrorKind::Io:
             return "I/O error";
+        case ErrorKind::OutOfRange:
+            return "out of range";
+        case ErrorKind::Corrupt:
+            return "corrupt";
     }
     return "error";
 }

@@ -15,6 +15,8 @@ enum class ErrorKind {
     Unsupported,      // a version, codec or feature this code does not handle
     InvalidArgument,  // the caller asked for something that cannot be encoded
     Io,               // the operating system refused (file, socket)
+    OutOfRange,       // an offset or position outside what exists (Kafka's OFFSET_OUT_OF_RANGE)
+    Corrupt,          // stored data failed a check (CRC, sizes, offsets); the message names file and position
 };
 
 const char* errorKindName(ErrorKind kind);

@@ -1,0 +1,38 @@
+// Sending and reading a slice of a segment file.
+#include "engine/storage/fileslice.h"
+
+#include "engine/storage/filehandle.h"
+
+#include <sys/sendfile.h>
+#include <algorithm>
+#include <cerrno>
+#include <vector>
+
+namespace partita::storage {
+
+const std::string& FileSlice::path() const {
+    static const std::string none;
+    return m_file ? m_file->path() : none;
+}
+
+Result<size_t> FileSlice::sendTo(int socketFd, uint64_t offset, size_t maxBytes) const {
+    if (offset >= m_size) return size_t(0);
+    off_t from = off_t(m_position + offset);
+    size_t count = size_t(std::min<uint64_t>(maxBytes, m_size - offset));
+    for (;;) {
+        ssize_t n = ::sendfile(socketFd, m_file->fd(), &from, count);
+        if (n >= 0) return size_t(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) return size_t(0);
+        return fileError("cannot send", m_file->path(), errno);
+    }
+}
+
+Result<Bytes> FileSlice::read() const {
+    if (m_size == 0) return Bytes();
+    std::vector<uint8_t> buffer(m_size);
+    if (Status st = m_file->readAt(m_position, buffer); !st) return st.error();
+    return Bytes::fromVector(std::move(buffer));
+}
+
+}  // namespace partita::storage

@@ -1,0 +1,83 @@
+// ProducerStateTable: one partition's idempotent/transactional producer state and its .snapshot files.
+#pragma once
+
+#include "engine/protocol/result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace partita::storage {
+
+// What Kafka's ProducerStateEntry keeps per producer and writes into a snapshot.
+struct ProducerEntry {
+    int64_t producerId;
+    int16_t epoch;
+    int32_t lastSequence;           // of the last data batch, -1 if none in this epoch
+    int64_t lastOffset;             // of the last data batch, -1 if none in this epoch
+    int32_t offsetDelta;            // lastOffset - first offset of that batch
+    int64_t lastTimestamp;          // max timestamp of the last batch (data or marker)
+    int32_t coordinatorEpoch;       // -1 until a transaction marker carries one
+    int64_t currentTxnFirstOffset;  // first offset of the open transaction, -1 if none
+
+    bool operator==(const ProducerEntry&) const = default;
+};
+
+// Snapshots are <20-digit offset>.snapshot in the partition directory, in Kafka's format (v1):
+// int16 version, uint32 CRC-32C of everything after the CRC, int32 count, then per producer
+// int64 id, int16 epoch, int32 last sequence, int64 last offset, int32 offset delta,
+// int64 timestamp, int32 coordinator epoch, int64 current transaction first offset (all
+// big-endian). Not thread-safe: the partition log serializes every call.
+class ProducerStateTable {
+public:
+    static constexpr int16_t kSnapshotVersion = 1;
+    static constexpr size_t kHeaderSize = 10;
+    static constexpr size_t kEntrySize = 46;
+
+    // Applies one appended batch of a producer (producerId >= 0). A data batch records its sequence
+    // and offsets and, if transactional, opens a transaction when none is open; a control batch (a
+    // COMMIT/ABORT marker) closes the open transaction. An epoch change forgets the old epoch's
+    // sequence, as Kafka does. The sequence range is taken as validated by the caller.
+    void onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence, int64_t firstOffset,
+                 int64_t lastOffset, int64_t maxTimestamp, bool transactional, bool control);
+    // A marker's coordinator epoch is in its record, not its batch header: the log sets it here.
+    void setCoordinatorEpoch(int64_t producerId, int32_t coordinatorEpoch);
+
+    std::optional<ProducerEntry> find(int64_t producerId) const;
+    std::vector<ProducerEntry> entries() const;  // ordered by producer id
+    size_t size() const { return m_producers.size(); }
+    // Forgets every producer; mapEndOffset() goes back to 0.
+    void clear();
+
+    // The offset up to which the table reflects the log: the offset after the last batch seen, or the
+    // snapshot's offset after loading one.
+    int64_t mapEndOffset() const { return m_mapEndOffset; }
+    // For batches without a producer, which the table does not see but has still covered.
+    void setMapEndOffset(int64_t offset) { m_mapEndOffset = offset; }
+
+    // Writes the table as <dir>/<offset>.snapshot (through a .tmp file, synced, renamed, directory synced).
+    Status takeSnapshot(const std::string& partitionDir, int64_t offset) const;
+    // Replaces the table with the newest snapshot at or below maxOffset and returns its offset
+    // (nullopt: none, the table is empty and mapEndOffset() is 0). A corrupt snapshot is deleted
+    // and an older one tried; `discarded` (if given) receives why each one was dropped.
+    Result<std::optional<int64_t>> loadLatestSnapshot(const std::string& partitionDir, int64_t maxOffset,
+                                                      std::vector<Error>* discarded = nullptr);
+
+    // Offsets of the snapshot files in the directory, ascending.
+    static std::vector<int64_t> listSnapshotOffsets(const std::string& partitionDir);
+    static std::string snapshotPath(const std::string& partitionDir, int64_t offset);
+    // Deletes the snapshots with offset < `offset` (retention moved the log start).
+    static Status deleteSnapshotsBelow(const std::string& partitionDir, int64_t offset);
+    // Deletes the snapshots with offset >= `offset`. After truncating the log to X, a snapshot at
+    // exactly X still matches it (Kafka keeps it): pass X + 1 to keep that one.
+    static Status deleteSnapshotsFrom(const std::string& partitionDir, int64_t offset);
+
+private:
+    std::map<int64_t, ProducerEntry> m_producers;
+    int64_t m_mapEndOffset = 0;
+};
+
+}  // namespace partita::storage

@@ -1,0 +1,459 @@
+// Tests of PartitionLog: appends and reads across segments, index and time lookups, rolling, retention, layout.
+#include "engine/storage/partitionlog.h"
+#include "engine/storage/clock.h"
+#include "engine/storage/leaderepochcache.h"
+
+#include "storagetestutil.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <random>
+
+using namespace partita;
+using namespace partita::storage;
+using namespace storagetest;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kStart = 1'700'000'000'000;
+
+LogConfig smallSegments() {
+    LogConfig config;
+    config.segmentBytes = 4096;
+    config.indexIntervalBytes = 256;
+    return config;
+}
+
+std::unique_ptr<PartitionLog> openLog(const QTemporaryDir& dir, const LogConfig& config, const Clock& clock,
+                                      LoadState state = {}) {
+    auto log = PartitionLog::open(dir.path().toStdString(), "orders", 0, config, state, clock);
+    if (!log) qFatal("open: %s", log.error().message.c_str());
+    return std::move(*log);
+}
+
+int64_t append(PartitionLog& log, std::vector<uint8_t> batch, int32_t epoch = 0) {
+    auto info = leaderAppend(log, std::move(batch), epoch);
+    if (!info) qFatal("append: %s", info.error().message.c_str());
+    log.updateHighWatermark(log.logEndOffset());
+    return info->firstOffset;
+}
+
+std::vector<std::string> filesIn(const std::string& dir) {
+    std::vector<std::string> names;
+    for (auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+class TestPartitionLog : public QObject {
+    Q_OBJECT
+
+private slots:
+    void appendAssignsOffsetsAndReadsBackAcrossSegments() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, smallSegments(), clock);
+        std::mt19937 rng(7);
+        int64_t expected = 0;
+        for (int i = 0; i < 300; ++i) {
+            int count = 1 + int(rng() % 5);
+            auto info = leaderAppend(*log, makeBatch(count, kStart + i * 10, 10 + rng() % 60, {}, i), 3);
+            QVERIFY(info);
+            QCOMPARE(info->firstOffset, expected);
+            QCOMPARE(info->lastOffset, expected + count - 1);
+            expected += count;
+        }
+        log->updateHighWatermark(log->logEndOffset());
+        QCOMPARE(log->logEndOffset(), expected);
+        QVERIFY(log->segmentCount() > 5);
+
+        auto all = readAll(*log);
+        QCOMPARE(int64_t(all.size()), expected);
+        for (int64_t i = 0; i < expected; ++i) QCOMPARE(all[size_t(i)].offset, i);
+
+        // A fetch at any offset starts with the batch holding it and ends on a batch boundary.
+        for (int64_t offset = 0; offset < expected; ++offset) {
+            auto result = log->read(offset, 700, expected, true);
+            QVERIFY(result);
+            auto bytes = result->records.read();
+            QVERIFY(bytes);
+            auto got = decodeAll(*bytes);
+            QVERIFY(!got.empty());
+            QVERIFY(got.front().offset <= offset);
+            QVERIFY(got.back().offset >= offset);
+            QVERIFY(bytes->size() <= 700 || got.front().offset == got.back().offset - (got.size() - 1));
+        }
+    }
+
+    void segmentFilesAreNamedAndLaidOutAsKafkaDoes() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, smallSegments(), clock);
+        for (int i = 0; i < 60; ++i) append(*log, makeBatch(3, kStart + i, 40, {}, i), 5);
+        QVERIFY(log->segmentCount() >= 3);
+        std::string partitionDir = dir.path().toStdString() + "/orders-0";
+        auto names = filesIn(partitionDir);
+        QVERIFY(std::count(names.begin(), names.end(), "00000000000000000000.log") == 1);
+        QVERIFY(std::count(names.begin(), names.end(), "00000000000000000000.index") == 1);
+        QVERIFY(std::count(names.begin(), names.end(), "00000000000000000000.timeindex") == 1);
+        QVERIFY(std::count(names.begin(), names.end(), "leader-epoch-checkpoint") == 1);
+        // Every rolled segment's indexes are trimmed to whole entries; a producer snapshot marks each roll.
+        auto segments = log->segments();
+        for (size_t i = 0; i + 1 < segments.size(); ++i) {
+            auto base = segments[i]->baseOffset();
+            auto indexBytes = fs::file_size(LogSegment::filePath(partitionDir, base, ".index"));
+            auto timeBytes = fs::file_size(LogSegment::filePath(partitionDir, base, ".timeindex"));
+            QCOMPARE(indexBytes % 8, uintmax_t(0));
+            QCOMPARE(timeBytes % 12, uintmax_t(0));
+            QVERIFY(indexBytes < 4096);
+            QVERIFY(fs::exists(LogSegment::filePath(partitionDir, segments[i + 1]->baseOffset(), ".snapshot")));
+        }
+        // The active segment's index is preallocated to segment.index.bytes.
+        auto active = segments.back()->baseOffset();
+        QCOMPARE(fs::file_size(LogSegment::filePath(partitionDir, active, ".index")), uintmax_t(10485760));
+        // .log files hold the batches exactly as appended, with offsets assigned.
+        auto first = log->read(0, 1 << 20, log->logEndOffset(), true);
+        QVERIFY(first);
+        QCOMPARE(first->records.path(), LogSegment::filePath(partitionDir, 0, ".log"));
+        QCOMPARE(log->leaderEpochCache().latestEpoch().value_or(-1), 5);
+    }
+
+    void readHonoursLimitsAndRanges() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, smallSegments(), clock);
+        for (int i = 0; i < 20; ++i) append(*log, makeBatch(2, kStart + i, 100, {}, i));
+        int64_t end = log->logEndOffset();
+        QCOMPARE(end, int64_t(40));
+
+        auto tooSmall = log->read(0, 10, end, false);
+        QVERIFY(tooSmall);
+        QVERIFY(tooSmall->records.empty());
+        auto oneBatch = log->read(0, 10, end, true);
+        QVERIFY(oneBatch);
+        QCOMPARE(decodeAll(*oneBatch->records.read()).size(), size_t(2));
+
+        // Consumers stop at the high watermark, which is a batch boundary.
+        log->updateHighWatermark(10);
+        auto bounded = log->read(0, 1 << 20, log->highWatermark(), true);
+        QVERIFY(bounded);
+        auto got = decodeAll(*bounded->records.read());
+        QCOMPARE(got.back().offset, int64_t(9));
+        QCOMPARE(bounded->highWatermark, int64_t(10));
+        auto atLimit = log->read(10, 1 << 20, 10, true);
+        QVERIFY(atLimit && atLimit->records.empty());
+
+        auto atEnd = log->read(end, 1 << 20, end, true);
+        QVERIFY(atEnd && atEnd->records.empty());
+        auto beyond = log->read(end + 1, 1 << 20, end, true);
+        QVERIFY(!beyond);
+        QCOMPARE(beyond.error().kind, ErrorKind::OutOfRange);
+        QVERIFY(QString::fromStdString(beyond.error().message).contains("outside"));
+    }
+
+    void offsetForTimestampFindsTheFirstRecordAtOrAfterIt() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, smallSegments(), clock);
+        std::mt19937 rng(11);
+        std::vector<std::pair<int64_t, int64_t>> model;  // offset, timestamp
+        for (int i = 0; i < 150; ++i) {
+            // Timestamps mostly rise, with producers' jitter going backwards at times.
+            int64_t ts = kStart + i * 100 + int64_t(rng() % 250);
+            int64_t first = append(*log, makeBatch(3, ts, 30, {}, i));
+            for (int r = 0; r < 3; ++r) model.push_back({first + r, ts + r});
+        }
+        for (int64_t target = kStart - 50; target < kStart + 15500; target += 37) {
+            std::optional<std::pair<int64_t, int64_t>> expected;
+            for (auto& [offset, ts] : model) {
+                if (ts >= target) {
+                    expected = std::pair{offset, ts};
+                    break;
+                }
+            }
+            auto found = log->offsetForTimestamp(target);
+            QVERIFY(found);
+            QCOMPARE(found->has_value(), expected.has_value());
+            if (expected) {
+                QCOMPARE((*found)->offset, expected->first);
+                QCOMPARE((*found)->timestamp, expected->second);
+            }
+        }
+    }
+
+    void rollsOnSegmentBytes() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, smallSegments(), clock);
+        for (int i = 0; i < 40; ++i) append(*log, makeBatch(1, kStart, 300));
+        for (auto& segment : log->segments()) QVERIFY(segment->size() <= 4096);
+        QVERIFY(log->segmentCount() >= 4);
+        // A batch bigger than segment.bytes still goes in, alone in its segment.
+        LogConfig config = smallSegments();
+        config.maxMessageBytes = 100000;
+        log->updateConfig(config);
+        append(*log, makeBatch(1, kStart, 8000));
+        QVERIFY(log->segments().back()->size() > 4096);
+    }
+
+    void rollsOnSegmentMsFromTheFirstBatchTimestamp() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config;
+        config.segmentMs = 60'000;
+        auto log = openLog(dir, config, clock);
+        append(*log, makeBatch(1, kStart));
+        append(*log, makeBatch(1, kStart + 59'000));
+        QCOMPARE(log->segmentCount(), size_t(1));
+        append(*log, makeBatch(1, kStart + 60'001));
+        QCOMPARE(log->segmentCount(), size_t(2));
+        QCOMPARE(log->segments().back()->baseOffset(), int64_t(2));
+    }
+
+    void segmentJitterIsBelowTheBound() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config;
+        config.segmentMs = 60'000;
+        config.segmentJitterMs = 30'000;
+        auto log = openLog(dir, config, clock);
+        bool sawJitter = false;
+        for (int i = 0; i < 20; ++i) {
+            append(*log, makeBatch(1, kStart + i * 100'000));
+            int64_t jitter = log->segments().back()->rollJitterMs();
+            QVERIFY(jitter >= 0 && jitter < 30'000);
+            sawJitter |= jitter > 0;
+        }
+        QVERIFY(sawJitter);
+        // With jitter the segment rolls earlier than segment.ms, never later.
+        QCOMPARE(log->segmentCount(), size_t(20));
+    }
+
+    void rollsWhenTheIndexIsFull() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config;
+        config.indexIntervalBytes = 1;  // an entry per batch
+        config.segmentIndexBytes = 8 * 4;
+        auto log = openLog(dir, config, clock);
+        for (int i = 0; i < 12; ++i) append(*log, makeBatch(1, kStart + i));
+        QVERIFY(log->segmentCount() >= 3);
+        QCOMPARE(readAll(*log).size(), size_t(12));
+    }
+
+    void retentionByTimeDeletesWholeOldSegmentsButNeverTheActiveOne() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config = smallSegments();
+        config.retentionMs = 3'600'000;
+        config.fileDeleteDelayMs = 0;
+        auto log = openLog(dir, config, clock);
+        for (int i = 0; i < 30; ++i) append(*log, makeBatch(2, kStart, 200, {}, i));
+        size_t segments = log->segmentCount();
+        QVERIFY(segments > 2);
+        auto deleted = log->deleteOldSegments();
+        QVERIFY(deleted);
+        QCOMPARE(*deleted, 0);
+        clock.advance(3'600'002);  // the newest record is at kStart + 1
+        deleted = log->deleteOldSegments();
+        QVERIFY(deleted);
+        QCOMPARE(size_t(*deleted), segments - 1);
+        QCOMPARE(log->segmentCount(), size_t(1));
+        QCOMPARE(log->logStartOffset(), log->segments().front()->baseOffset());
+        // Reading below the new start is out of range; the rest is still there.
+        auto below = log->read(0, 1000, log->logEndOffset(), true);
+        QVERIFY(!below);
+        QCOMPARE(below.error().kind, ErrorKind::OutOfRange);
+        QVERIFY(!readAll(*log).empty());
+        // The files are gone from the directory.
+        std::string partitionDir = dir.path().toStdString() + "/orders-0";
+        QVERIFY(!fs::exists(LogSegment::filePath(partitionDir, 0, ".log")));
+        QVERIFY(!fs::exists(LogSegment::filePath(partitionDir, 0, ".log", ".deleted")));
+    }
+
+    void retentionBySizeKeepsTheNewestBytes() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config = smallSegments();
+        config.retentionBytes = 10'000;
+        config.fileDeleteDelayMs = 0;
+        auto log = openLog(dir, config, clock);
+        for (int i = 0; i < 60; ++i) append(*log, makeBatch(2, kStart + i, 200, {}, i));
+        uint64_t before = log->sizeInBytes();
+        QVERIFY(before > 20'000);
+        auto deleted = log->deleteOldSegments();
+        QVERIFY(deleted && *deleted > 0);
+        QVERIFY(log->sizeInBytes() <= 10'000 + 4096);
+        QVERIFY(log->sizeInBytes() > 10'000 - 4096);
+        QVERIFY(log->logStartOffset() > 0);
+    }
+
+    void retentionNeverPassesTheHighWatermark() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config = smallSegments();
+        config.retentionMs = 1000;
+        auto log = openLog(dir, config, clock);
+        for (int i = 0; i < 30; ++i) {
+            auto info = leaderAppend(*log, makeBatch(2, kStart, 200, {}, i), 0);
+            QVERIFY(info);
+        }
+        log->updateHighWatermark(0);
+        clock.advance(10'000);
+        auto deleted = log->deleteOldSegments();
+        QVERIFY(deleted);
+        QCOMPARE(*deleted, 0);
+    }
+
+    void deleteRecordsMovesTheLogStartOffset() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config = smallSegments();
+        config.fileDeleteDelayMs = 0;
+        auto log = openLog(dir, config, clock);
+        for (int i = 0; i < 30; ++i) append(*log, makeBatch(2, kStart, 200, {}, i));
+        int64_t cut = log->segments()[2]->baseOffset() + 1;
+        QVERIFY(log->advanceLogStartOffset(cut));
+        QCOMPARE(log->logStartOffset(), cut);
+        QVERIFY(!log->advanceLogStartOffset(log->logEndOffset() + 5));
+        auto deleted = log->deleteOldSegments();
+        QVERIFY(deleted);
+        QCOMPARE(*deleted, 2);
+        QCOMPARE(readAll(*log).front().offset, cut);
+    }
+
+    void badBatchesAreRejectedAndNothingIsWritten() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, LogConfig{}, clock);
+        append(*log, makeBatch(2, kStart));
+        uint64_t size = log->sizeInBytes();
+
+        auto good = makeBatch(2, kStart);
+        auto corrupt = good;
+        corrupt.back() ^= 0x40;
+        std::vector<uint8_t> two = good;
+        two.insert(two.end(), corrupt.begin(), corrupt.end());
+        auto r = leaderAppend(*log, two);
+        QVERIFY(!r);
+        QCOMPARE(r.error().kind, ErrorKind::Corrupt);
+        QVERIFY(QString::fromStdString(r.error().message).contains("CRC"));
+
+        auto truncated = good;
+        truncated.resize(truncated.size() - 3);
+        QVERIFY(!leaderAppend(*log, truncated));
+
+        LogConfig config;
+        config.maxMessageBytes = 200;
+        log->updateConfig(config);
+        auto big = leaderAppend(*log, makeBatch(1, kStart, 500), 0);
+        QVERIFY(!big);
+        QCOMPARE(big.error().kind, ErrorKind::TooLarge);
+        QVERIFY(QString::fromStdString(big.error().message).contains("max.message.bytes"));
+
+        std::vector<uint8_t> empty;
+        QVERIFY(!leaderAppend(*log, empty));
+
+        QCOMPARE(log->sizeInBytes(), size);
+        QCOMPARE(log->logEndOffset(), int64_t(2));
+    }
+
+    void logAppendTimeStampsTheBatches() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart + 5000);
+        LogConfig config;
+        config.logAppendTime = true;
+        auto log = openLog(dir, config, clock);
+        auto info = leaderAppend(*log, makeBatch(3, kStart), 0);
+        QVERIFY(info);
+        QCOMPARE(info->logAppendTime, kStart + 5000);
+        log->updateHighWatermark(log->logEndOffset());
+        for (auto& r : readAll(*log)) QCOMPARE(r.timestamp, kStart + 5000);
+    }
+
+    void timestampsOutsideTheAllowedRangeAreRejected() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config;
+        config.messageTimestampAfterMaxMs = 1000;
+        config.messageTimestampBeforeMaxMs = 60'000;
+        auto log = openLog(dir, config, clock);
+        QVERIFY(leaderAppend(*log, makeBatch(1, kStart + 500), 0));
+        auto future = leaderAppend(*log, makeBatch(1, kStart + 5000), 0);
+        QVERIFY(!future);
+        QCOMPARE(future.error().kind, ErrorKind::InvalidArgument);
+        QVERIFY(!leaderAppend(*log, makeBatch(1, kStart - 120'000), 0));
+    }
+
+    void flushMessagesMovesTheRecoveryPoint() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config;
+        auto lazy = openLog(dir, config, clock);
+        append(*lazy, makeBatch(2, kStart));
+        QCOMPARE(lazy->recoveryPoint(), int64_t(0));  // Kafka's default leaves it to the page cache
+        QVERIFY(lazy->flush());
+        QCOMPARE(lazy->recoveryPoint(), int64_t(2));
+
+        QTemporaryDir dir2;
+        config.flushMessages = 3;
+        auto eager = openLog(dir2, config, clock);
+        append(*eager, makeBatch(2, kStart));
+        QCOMPARE(eager->recoveryPoint(), int64_t(0));
+        append(*eager, makeBatch(2, kStart));
+        QCOMPARE(eager->recoveryPoint(), int64_t(4));
+
+        config.flushMessages = kInt64Max;
+        config.flushMs = 1000;
+        eager->updateConfig(config);
+        append(*eager, makeBatch(1, kStart));
+        QVERIFY(eager->flushIfDue());
+        QCOMPARE(eager->recoveryPoint(), int64_t(4));
+        clock.advance(1001);
+        QVERIFY(eager->flushIfDue());
+        QCOMPARE(eager->recoveryPoint(), int64_t(5));
+    }
+
+    void followerAppendKeepsOffsetsAndTruncationDropsTheTail() {
+        QTemporaryDir leaderDir, followerDir;
+        ManualClock clock(kStart);
+        auto leader = openLog(leaderDir, smallSegments(), clock);
+        for (int i = 0; i < 40; ++i) append(*leader, makeBatch(2, kStart + i, 100, {}, i), 1 + i / 20);
+        auto follower = openLog(followerDir, smallSegments(), clock);
+        int64_t offset = 0;
+        while (offset < leader->logEndOffset()) {
+            auto fetched = leader->read(offset, 2000, leader->logEndOffset(), true);
+            QVERIFY(fetched);
+            auto bytes = fetched->records.read();
+            QVERIFY(follower->appendAsFollower(bytes->span()));
+            offset = follower->logEndOffset();
+        }
+        QCOMPARE(follower->logEndOffset(), leader->logEndOffset());
+        follower->updateHighWatermark(follower->logEndOffset());
+        QCOMPARE(readAll(*follower).size(), size_t(80));
+        QCOMPARE(follower->leaderEpochCache().latestEpoch().value_or(-1), 2);
+
+        // Out of order: below the log end.
+        auto again = leader->read(0, 500, leader->logEndOffset(), true);
+        QVERIFY(!follower->appendAsFollower(again->records.read()->span()));
+
+        QVERIFY(follower->truncateTo(37));
+        // Truncation happens at batch boundaries: offset 37 sits in the batch [36, 37], which goes.
+        QCOMPARE(follower->logEndOffset(), int64_t(36));
+        auto left = readAll(*follower);
+        QCOMPARE(left.back().offset, int64_t(35));
+        QCOMPARE(follower->leaderEpochCache().latestEpoch().value_or(-1), 1);
+        // Appends continue from the new end.
+        auto info = leaderAppend(*follower, makeBatch(1, kStart), 3);
+        QVERIFY(info);
+        QCOMPARE(info->firstOffset, int64_t(36));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPartitionLog)
+#include "partitionlog_test.moc"
