@@ -28,6 +28,12 @@ Result<size_t> FileSlice::sendTo(int socketFd, uint64_t offset, size_t maxBytes)
     }
 }
 
+Status FileSlice::readInto(std::span<uint8_t> out) const {
+    if (out.size() < m_size) return makeError(ErrorKind::InvalidArgument, "buffer smaller than the slice");
+    if (m_size == 0) return {};
+    return m_file->readAt(m_position, out.first(m_size));
+}
+
 Result<Bytes> FileSlice::read() const {
     if (m_size == 0) return Bytes();
     std::vector<uint8_t> buffer(m_size);

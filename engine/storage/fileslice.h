@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 namespace partita::storage {
 
@@ -30,6 +31,8 @@ public:
     Result<size_t> sendTo(int socketFd, uint64_t offset, size_t maxBytes) const;
     // TLS and in-process path: the bytes, read with one pread into one buffer.
     Result<Bytes> read() const;
+    // The same into the caller's buffer (at least size() bytes), for readers that reuse one.
+    Status readInto(std::span<uint8_t> out) const;
 
 private:
     std::shared_ptr<const FileHandle> m_file;

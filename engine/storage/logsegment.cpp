@@ -255,6 +255,9 @@ Status LogSegment::flush() {
     std::shared_lock lock(m_handlesMutex);
     if (!m_handles) return {};
     if (Status st = m_handles->log->dataSync(); !st) return st;
+    // The active segment's indexes need no sync: recovery rebuilds them for the segment holding
+    // the recovery point. A rolled segment's are trusted after a crash, so they go to disk.
+    if (isActive()) return {};
     if (Status st = m_handles->offsetIndex->flush(); !st) return st;
     return m_handles->timeIndex->flush();
 }

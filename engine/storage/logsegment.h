@@ -88,7 +88,7 @@ public:
     // Reopens the indexes writable (the log's tail segment after a truncation).
     Status makeActive();
     bool isActive() const { return m_active.load(std::memory_order_acquire); }
-    // fdatasync of the .log, msync of the indexes.
+    // fdatasync of the .log; msync of the indexes once the segment is inactive.
     Status flush();
     // Drops every batch from the one holding `offset` on; returns the bytes cut.
     Result<uint64_t> truncateTo(int64_t offset);

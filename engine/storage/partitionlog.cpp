@@ -684,7 +684,9 @@ Status PartitionLog::close() {
     Status result;
     for (auto& [base, segment] : m_segments) {
         if (segment->isActive()) {
+            // Trimmed and then synced: a clean start trusts these indexes.
             if (Status st = segment->makeInactive(); !st) result = st;
+            if (Status st = segment->flush(); !st) result = st;
         }
     }
     m_pendingDeletes.clear();  // recovery removes .deleted files on the next start
