@@ -4,6 +4,7 @@
 #include "engine/storage/checkpointfile.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/filehandle.h"
+#include "engine/storage/logcleaner.h"
 #include "engine/storage/partitionlog.h"
 #include "engine/storage/segmenthandlecache.h"
 
@@ -50,6 +51,12 @@ LogManager::LogManager(LogManagerConfig config, ConfigLookup configFor, const Cl
     : m_config(std::move(config)), m_configFor(std::move(configFor)), m_clock(clock) {
     size_t limit = m_config.maxOpenSegments > 0 ? m_config.maxOpenSegments : SegmentHandleCache::defaultLimit();
     m_handleCache = std::make_unique<SegmentHandleCache>(limit);
+    if (m_config.cleanerEnable) {
+        CleanerConfig cleaner;
+        cleaner.dedupeBufferSize = size_t(m_config.cleanerDedupeBufferBytes);
+        cleaner.backoffMs = m_config.cleanerBackoffMs;
+        m_cleaner = std::make_unique<LogCleaner>(cleaner);
+    }
 }
 
 LogManager::~LogManager() {
@@ -59,6 +66,7 @@ LogManager::~LogManager() {
     }
     m_wake.notify_all();
     if (m_scheduler.joinable()) m_scheduler.join();
+    if (m_cleaner) m_cleaner->stop();
 }
 
 Result<std::unique_ptr<LogManager>> LogManager::open(const LogManagerConfig& config, ConfigLookup configFor,
@@ -104,6 +112,7 @@ Status LogManager::loadAll() {
                                       m_handleCache.get());
         if (!log) return log.error();
         for (const std::string& note : (*log)->recoveryReport()) m_recoveryReport.push_back(name + ": " + note);
+        if (m_cleaner) m_cleaner->addLog(**log);
         m_logs[*parsed] = std::move(*log);
     }
     if (ec) return fileError("cannot list", dir, ec.value());
@@ -130,6 +139,7 @@ Result<PartitionLog*> LogManager::getOrCreateLog(const std::string& topic, int32
     auto log = PartitionLog::open(m_config.dataDir, topic, partition, config, state, m_clock, m_handleCache.get());
     if (!log) return log.error();
     PartitionLog* raw = log->get();
+    if (m_cleaner) m_cleaner->addLog(*raw);
     m_logs[{topic, partition}] = std::move(*log);
     return raw;
 }
@@ -145,6 +155,8 @@ Status LogManager::deleteLog(const std::string& topic, int32_t partition) {
         log = std::move(it->second);
         m_logs.erase(it);
     }
+    // Waits for a compaction round on it to stop before its files go.
+    if (m_cleaner) m_cleaner->removeLog(*log);
     return log->deleteAll();
 }
 
@@ -180,6 +192,7 @@ Status LogManager::writeCheckpoints() {
 
 void LogManager::startBackgroundTasks() {
     if (m_scheduler.joinable()) return;
+    if (m_cleaner) m_cleaner->start();
     // Intervals count from now, not from whenever the thread gets to run.
     m_scheduler = std::thread([this, started = m_clock.nowMs()] { schedulerLoop(started); });
 }
@@ -220,6 +233,7 @@ Status LogManager::shutdown() {
     }
     m_wake.notify_all();
     if (m_scheduler.joinable()) m_scheduler.join();
+    if (m_cleaner) m_cleaner->stop();
     Status result;
     for (PartitionLog* log : logs()) {
         if (Status st = log->close(); !st) {

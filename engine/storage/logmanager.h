@@ -18,6 +18,7 @@
 namespace partita::storage {
 
 class Clock;
+class LogCleaner;
 class PartitionLog;
 class SegmentHandleCache;
 
@@ -66,6 +67,8 @@ public:
     Status shutdown();
 
     // What recovery cut at start, per partition ("topic-partition: ..."), for the broker's log.
+    // The compaction thread; null when log.cleaner.enable is false.
+    LogCleaner* cleaner() const { return m_cleaner.get(); }
     const std::vector<std::string>& recoveryReport() const { return m_recoveryReport; }
     bool hadCleanShutdown() const { return m_hadCleanShutdown; }
 
@@ -78,6 +81,7 @@ private:
     const ConfigLookup m_configFor;
     const Clock& m_clock;
     std::unique_ptr<SegmentHandleCache> m_handleCache;
+    std::unique_ptr<LogCleaner> m_cleaner;
 
     mutable std::mutex m_logsMutex;
     std::map<std::pair<std::string, int32_t>, std::unique_ptr<PartitionLog>> m_logs;

@@ -5,6 +5,7 @@
 #include "engine/protocol/records/recordreader.h"
 #include "engine/storage/filehandle.h"
 #include "engine/storage/offsetindex.h"
+#include "engine/storage/segmentfilenames.h"
 #include "engine/storage/segmenthandlecache.h"
 #include "engine/storage/timeindex.h"
 
@@ -20,10 +21,6 @@ namespace partita::storage {
 namespace records = protocol::records;
 
 namespace {
-constexpr std::string_view kLogExtension = ".log";
-constexpr std::string_view kIndexExtension = ".index";
-constexpr std::string_view kTimeIndexExtension = ".timeindex";
-constexpr std::string_view kTxnIndexExtension = ".txnindex";
 constexpr size_t kRecoveryChunkBytes = 1 << 20;
 constexpr size_t kLookupChunkBytes = 16 * 1024;
 

@@ -149,7 +149,7 @@ private:
 
     // Append-side state of the active segment.
     uint64_t m_bytesSinceLastIndexEntry = 0;
-    int64_t m_maxTimestampSoFar = -1;
+    std::atomic<int64_t> m_maxTimestampSoFar{-1};  // also read by readers (largestTimestamp)
     int64_t m_offsetOfMaxTimestampSoFar = -1;
     int64_t m_firstBatchTimestamp = -1;  // segment.ms counts from the first batch's timestamp
     mutable std::atomic<int64_t> m_cachedLargestTimestamp{INT64_MIN};

@@ -2,6 +2,7 @@
 #include "engine/storage/logmanager.h"
 #include "engine/storage/checkpointfile.h"
 #include "engine/storage/clock.h"
+#include "engine/storage/logcleaner.h"
 #include "engine/storage/partitionlog.h"
 
 #include "storagetestutil.h"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 using namespace partita;
@@ -154,6 +156,39 @@ private slots:
         auto again = openManager(data, clock);
         QCOMPARE(again->logs().size(), size_t(0));
         QVERIFY(fs::exists(data + "/not a partition"));
+    }
+
+    void compactedTopicsAreCleanedInTheBackground() {
+        QTemporaryDir dir;
+        std::string data = dir.path().toStdString();
+        ManualClock clock(kStart);
+        auto manager = openManager(data, clock);
+        QVERIFY(manager->cleaner());
+        LogConfig compacted = smallSegments();
+        compacted.compactEnabled = true;
+        compacted.deleteEnabled = false;
+        compacted.minCleanableDirtyRatio = 0.1;
+        auto created = manager->getOrCreateLog("user-profiles", 0, compacted);
+        QVERIFY(created);
+        PartitionLog& log = **created;
+        // The same two keys (tag 0) over and over: only the latest value of each should stay.
+        for (int i = 0; i < 50; ++i) QVERIFY(leaderAppend(log, makeBatch(2, kStart + i, 150, {}, 0)));
+        log.updateHighWatermark(log.logEndOffset());
+        uint64_t before = log.sizeInBytes();
+        manager->startBackgroundTasks();
+        manager->cleaner()->wakeUp();
+        for (int i = 0; i < 100 && log.sizeInBytes() >= before / 2; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        QVERIFY2(log.sizeInBytes() < before / 2, "the cleaner did not compact the log");
+        // Each key's latest value is still there, at its original offset.
+        auto records = readAll(log);
+        std::map<std::string, int64_t> latest;
+        for (auto& r : records) latest[r.key] = r.offset;
+        QCOMPARE(latest.size(), size_t(2));
+        QCOMPARE(latest["key-0-1"], log.logEndOffset() - 1);
+        QVERIFY(manager->shutdown());
+        QVERIFY(fs::exists(data + "/cleaner-offset-checkpoint"));
     }
 };
 

@@ -82,13 +82,10 @@ inline std::vector<SimpleRecord> readAll(const partita::storage::PartitionLog& l
         if (result->records.empty()) break;
         auto bytes = result->records.read();
         if (!bytes) qFatal("read bytes: %s", bytes.error().message.c_str());
-        auto batch = decodeAll(*bytes);
-        if (batch.empty()) break;
-        for (auto& r : batch) {
+        for (auto& r : decodeAll(*bytes)) {
             if (r.offset >= offset) out.push_back(r);
         }
-        offset = out.empty() ? offset : out.back().offset + 1;
-        // The next fetch starts after the last batch even if its tail records were compacted away.
+        // The next fetch starts after the last batch, even if compaction left it empty.
         size_t at = 0;
         while (at < bytes->size()) {
             auto b = records::RecordBatchView::parse(bytes->slice(at, bytes->size() - at));
