@@ -8,18 +8,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <filesystem>
 
 namespace partita::storage {
 
 namespace {
 
 constexpr int32_t kOffsetCheckpointVersion = 0;
-
-std::string parentDirectory(const std::string& path) {
-    std::string parent = std::filesystem::path(path).parent_path().string();
-    return parent.empty() ? std::string(".") : parent;
-}
 
 Error corruptLine(const std::string& path, size_t lineNumber, std::string_view line, const char* why) {
     return makeError(ErrorKind::Corrupt, std::string(why) + " at line " + std::to_string(lineNumber) +
@@ -64,22 +58,7 @@ Status writeFile(const std::string& path, int32_t version, std::span<const std::
         text += '\n';
     }
 
-    const std::string tmpPath = path + ".tmp";
-    auto written = [&]() -> Status {
-        auto file = FileHandle::open(tmpPath, FileHandle::Mode::CreateReadWrite);
-        if (!file) return file.error();
-        // A .tmp left by a crash may be longer than what we write now.
-        if (Status s = file->truncate(0); !s) return s;
-        auto bytes = std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-        if (Status s = file->writeAt(0, bytes); !s) return s;
-        if (Status s = file->dataSync(); !s) return s;
-        return file->rename(path);
-    }();
-    if (!written) {
-        ::unlink(tmpPath.c_str());
-        return written;
-    }
-    return syncDirectory(parentDirectory(path));
+    return writeFileAtomically(path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Status readFile(const std::string& path, int32_t version, const LineParser& parseLine) {

@@ -123,6 +123,25 @@ Status FileHandle::rename(const std::string& newPath) {
     return {};
 }
 
+Status writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
+    const std::string tmpPath = path + ".tmp";
+    Status written = [&]() -> Status {
+        auto file = FileHandle::open(tmpPath, FileHandle::Mode::CreateReadWrite);
+        if (!file) return file.error();
+        // A .tmp left by a crash may be longer than what is written now.
+        if (Status st = file->truncate(0); !st) return st;
+        if (Status st = file->writeAt(0, bytes); !st) return st;
+        if (Status st = file->dataSync(); !st) return st;
+        return file->rename(path);
+    }();
+    if (!written) {
+        ::unlink(tmpPath.c_str());
+        return written;
+    }
+    size_t slash = path.rfind('/');
+    return syncDirectory(slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash));
+}
+
 Status syncDirectory(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return fileError("cannot open directory", path, errno);

@@ -51,6 +51,9 @@ private:
 
 // "<what> <path>: <strerror>", the one format of storage I/O errors.
 Error fileError(const char* what, const std::string& path, int err);
+// Replaces `path` with `bytes` so that a crash leaves the old file or the new one, never a mix:
+// written to "<path>.tmp", synced, renamed over `path`, and the directory synced.
+Status writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes);
 // fsync of a directory, so new, renamed and deleted names in it survive a crash.
 Status syncDirectory(const std::string& path);
 

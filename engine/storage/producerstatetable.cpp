@@ -173,21 +173,7 @@ Status ProducerStateTable::takeSnapshot(const std::string& partitionDir, int64_t
         return makeError(ErrorKind::InvalidArgument, "negative producer snapshot offset " + std::to_string(offset));
     }
     const std::string path = snapshotPath(partitionDir, offset);
-    const std::string tmpPath = path + ".tmp";
-    std::vector<uint8_t> bytes = encodeSnapshot(m_producers);
-    Status written = [&]() -> Status {
-        auto file = FileHandle::open(tmpPath, FileHandle::Mode::CreateReadWrite);
-        if (!file) return file.error();
-        if (Status s = file->truncate(0); !s) return s;
-        if (Status s = file->writeAt(0, bytes); !s) return s;
-        if (Status s = file->dataSync(); !s) return s;
-        return file->rename(path);
-    }();
-    if (!written) {
-        ::unlink(tmpPath.c_str());
-        return written;
-    }
-    return syncDirectory(partitionDir);
+    return writeFileAtomically(path, encodeSnapshot(m_producers));
 }
 
 Result<std::optional<int64_t>> ProducerStateTable::loadLatestSnapshot(const std::string& partitionDir,

@@ -10,22 +10,12 @@
 #include "engine/storage/checkpointfile.h"
 #include "engine/storage/leaderepochcache.h"
 
+#include "storagetestutil.h"
+
 using namespace partita;
 using namespace partita::storage;
 
 namespace {
-
-std::string readText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void writeText(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-}
 
 QStringList filesIn(const QTemporaryDir& dir) {
     return QDir(dir.path()).entryList(QDir::Files, QDir::Name);
@@ -43,7 +33,7 @@ private slots:
         const std::vector<TopicPartitionOffset> entries{{"orders", 0, 42}, {"audit.log_v2", 17, 1234567890123}};
 
         QVERIFY(writeOffsetCheckpoint(path, entries).ok());
-        QCOMPARE(readText(path), std::string("0\n2\norders 0 42\naudit.log_v2 17 1234567890123\n"));
+        QCOMPARE(storagetest::readBytes(path), std::string("0\n2\norders 0 42\naudit.log_v2 17 1234567890123\n"));
         QCOMPARE(filesIn(dir), QStringList{"recovery-point-offset-checkpoint"});
 
         auto read = readOffsetCheckpoint(path);
@@ -55,16 +45,16 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath("log-start-offset-checkpoint").toStdString();
         // A crash during an earlier write left a longer .tmp behind; it must not leak into the new file.
-        writeText(path + ".tmp", "0\n3\na 0 1\nb 0 2\nc 0 3\n");
+        storagetest::writeBytes(path + ".tmp", "0\n3\na 0 1\nb 0 2\nc 0 3\n");
         const std::vector<TopicPartitionOffset> first{{"a", 0, 1}, {"b", 1, 2}};
         QVERIFY(writeOffsetCheckpoint(path, first).ok());
         const std::vector<TopicPartitionOffset> second{{"a", 0, 9}};
         QVERIFY(writeOffsetCheckpoint(path, second).ok());
 
-        QCOMPARE(readText(path), std::string("0\n1\na 0 9\n"));
+        QCOMPARE(storagetest::readBytes(path), std::string("0\n1\na 0 9\n"));
         QCOMPARE(filesIn(dir), QStringList{"log-start-offset-checkpoint"});
         QVERIFY(writeOffsetCheckpoint(path, {}).ok());
-        QCOMPARE(readText(path), std::string("0\n0\n"));
+        QCOMPARE(storagetest::readBytes(path), std::string("0\n0\n"));
         auto read = readOffsetCheckpoint(path);
         QVERIFY(read.ok());
         QVERIFY(read->empty());
@@ -78,7 +68,7 @@ private slots:
 
         // Kafka creates checkpoint files empty before their first write.
         const std::string empty = dir.filePath("replication-offset-checkpoint").toStdString();
-        writeText(empty, "");
+        storagetest::writeBytes(empty, "");
         auto read = readOffsetCheckpoint(empty);
         QVERIFY(read.ok());
         QVERIFY(read->empty());
@@ -116,7 +106,7 @@ private slots:
         QFETCH(QString, line);
         QTemporaryDir dir;
         const std::string path = dir.filePath("recovery-point-offset-checkpoint").toStdString();
-        writeText(path, text.toStdString());
+        storagetest::writeBytes(path, text.toStdString());
 
         auto read = readOffsetCheckpoint(path);
         QVERIFY(!read.ok());
@@ -129,7 +119,7 @@ private slots:
     void windowsLineEndsAndNoFinalNewlineStillRead() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("cleaner-offset-checkpoint").toStdString();
-        writeText(path, "0\r\n2\r\na 0 1\r\nb 3 4");
+        storagetest::writeBytes(path, "0\r\n2\r\na 0 1\r\nb 3 4");
         auto read = readOffsetCheckpoint(path);
         QVERIFY(read.ok());
         QVERIFY((*read == std::vector<TopicPartitionOffset>{{"a", 0, 1}, {"b", 3, 4}}));
@@ -161,7 +151,7 @@ private slots:
         QVERIFY((*cache)->assign(0, 0).ok());
         QVERIFY((*cache)->assign(2, 10).ok());
         QVERIFY((*cache)->assign(5, 1234567890123).ok());
-        QCOMPARE(readText(partitionDir + "/leader-epoch-checkpoint"),
+        QCOMPARE(storagetest::readBytes(partitionDir + "/leader-epoch-checkpoint"),
                  std::string("0\n3\n0 0\n2 10\n5 1234567890123\n"));
         QCOMPARE(filesIn(dir), QStringList{"leader-epoch-checkpoint"});
 
@@ -178,19 +168,19 @@ private slots:
         auto cache = std::move(LeaderEpochCache::open(dir.path().toStdString()).value());
         QVERIFY(cache->assign(3, 100).ok());
         QVERIFY(cache->assign(5, 120).ok());
-        const std::string before = readText(file);
+        const std::string before = storagetest::readBytes(file);
 
         QVERIFY(cache->assign(4, 130).ok());  // older epoch
         QVERIFY(cache->assign(5, 200).ok());  // same epoch again
         QVERIFY(cache->assign(5, 110).ok());  // same epoch, earlier offset
         QVERIFY(cache->assign(6, 119).ok());  // newer epoch starting before the latest
         QVERIFY((cache->entries() == std::vector<EpochEntry>{{3, 100}, {5, 120}}));
-        QCOMPARE(readText(file), before);
+        QCOMPARE(storagetest::readBytes(file), before);
 
         // Epoch 5 never got a message: epoch 6 starting at the same offset replaces it.
         QVERIFY(cache->assign(6, 120).ok());
         QVERIFY((cache->entries() == std::vector<EpochEntry>{{3, 100}, {6, 120}}));
-        QCOMPARE(readText(file), std::string("0\n2\n3 100\n6 120\n"));
+        QCOMPARE(storagetest::readBytes(file), std::string("0\n2\n3 100\n6 120\n"));
 
         Status negative = cache->assign(-1, 5);
         QVERIFY(!negative.ok());
@@ -257,7 +247,7 @@ private slots:
         QCOMPARE(cache->entries().size(), size_t(3));
         QVERIFY(cache->truncateFromEnd(20).ok());
         QVERIFY((cache->entries() == std::vector<EpochEntry>{{2, 10}}));
-        QCOMPARE(readText(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n1\n2 10\n"));
+        QCOMPARE(storagetest::readBytes(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n1\n2 10\n"));
         // A new leader epoch can start again where the log was cut.
         QVERIFY(cache->assign(7, 20).ok());
         QCOMPARE(cache->endOffsetFor(2, 25), std::make_pair(2, int64_t(20)));
@@ -275,7 +265,7 @@ private slots:
         QCOMPARE(cache->entries().size(), size_t(3));
         QVERIFY(cache->truncateFromStart(25).ok());
         QVERIFY((cache->entries() == std::vector<EpochEntry>{{4, 25}, {6, 30}}));
-        QCOMPARE(readText(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n2\n4 25\n6 30\n"));
+        QCOMPARE(storagetest::readBytes(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n2\n4 25\n6 30\n"));
         QVERIFY(cache->truncateFromStart(30).ok());
         QVERIFY((cache->entries() == std::vector<EpochEntry>{{6, 30}}));
         QVERIFY(cache->truncateFromStart(50).ok());
@@ -293,14 +283,14 @@ private slots:
         QVERIFY(cache->assign(1, 0).ok());
         QVERIFY(cache->clearAndFlush().ok());
         QVERIFY(cache->entries().empty());
-        QCOMPARE(readText(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n0\n"));
+        QCOMPARE(storagetest::readBytes(partitionDir + "/leader-epoch-checkpoint"), std::string("0\n0\n"));
         QVERIFY((*LeaderEpochCache::open(partitionDir))->entries().empty());
     }
 
     void corruptEpochCheckpointFailsToOpen() {
         QTemporaryDir dir;
         const std::string file = dir.filePath("leader-epoch-checkpoint").toStdString();
-        writeText(file, "0\n2\n1 0\n3\n");
+        storagetest::writeBytes(file, "0\n2\n1 0\n3\n");
         auto cache = LeaderEpochCache::open(dir.path().toStdString());
         QVERIFY(!cache.ok());
         QCOMPARE(cache.error().kind, ErrorKind::Corrupt);

@@ -23,8 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kStart = 1'700'000'000'000;
-
 LogConfig smallSegments() {
     LogConfig config;
     config.segmentBytes = 2048;

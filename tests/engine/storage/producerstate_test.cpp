@@ -7,22 +7,14 @@
 
 #include "engine/storage/producerstatetable.h"
 
+#include "storagetestutil.h"
+
 using namespace partita;
 using namespace partita::storage;
+using storagetest::readBytes;
+using storagetest::writeBytes;
 
 namespace {
-
-std::string readBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
 
 QStringList filesIn(const QTemporaryDir& dir) {
     return QDir(dir.path()).entryList(QDir::Files, QDir::Name);

@@ -24,8 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kStart = 1'700'000'000'000;
-
 LogConfig smallSegments() {
     LogConfig config;
     config.segmentBytes = 8192;
@@ -60,16 +58,6 @@ void fill(PartitionLog& log, int batches, int tagBase = 0) {
         if (!info) qFatal("append: %s", info.error().message.c_str());
     }
     log.updateHighWatermark(log.logEndOffset());
-}
-
-std::vector<uint8_t> readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void writeFile(const std::string& path, const std::vector<uint8_t>& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 }
 
 }  // namespace
@@ -114,10 +102,10 @@ private slots:
             QVERIFY(log->flush());
         }
         fullSize = fs::file_size(logFile);
-        auto original = readFile(logFile);
+        auto original = readBytes(logFile);
         for (uint64_t cut = lastBatchStart; cut < fullSize; ++cut) {
-            std::vector<uint8_t> torn(original.begin(), original.begin() + long(cut));
-            writeFile(logFile, torn);
+            std::string torn = original.substr(0, cut);
+            writeBytes(logFile, torn);
             auto log = openLog(data, unclean(), LogConfig{});
             QCOMPARE(log->logEndOffset(), int64_t(24));
             QCOMPARE(fs::file_size(logFile), lastBatchStart);
@@ -131,7 +119,7 @@ private slots:
             }
         }
         // Whole again, nothing is cut.
-        writeFile(logFile, original);
+        writeBytes(logFile, original);
         auto log = openLog(data, unclean(), LogConfig{});
         QCOMPARE(log->logEndOffset(), int64_t(27));
         QVERIFY(log->recoveryReport().empty());
@@ -148,11 +136,11 @@ private slots:
                 fill(*log, 20);
                 logFile = log->segments().front()->logPath();
             }
-            auto bytes = readFile(logFile);
+            auto bytes = readBytes(logFile);
             std::vector<size_t> batchStarts;
             for (size_t p = 0; p < bytes.size();) {
                 batchStarts.push_back(p);
-                p += 12 + size_t(records::loadBeI32(bytes.data() + p + 8));
+                p += 12 + size_t(records::loadBeI32(reinterpret_cast<const uint8_t*>(bytes.data()) + p + 8));
             }
             QCOMPARE(batchStarts.size(), size_t(20));
             // Any byte but BaseOffset and PartitionLeaderEpoch, which the format leaves outside the
@@ -165,8 +153,8 @@ private slots:
                 at = batchStarts[size_t(damagedBatch)] + rng() % (batchEnd - batchStarts[size_t(damagedBatch)]);
             } while (at - batchStarts[size_t(damagedBatch)] < 8 ||
                      (at - batchStarts[size_t(damagedBatch)] >= 12 && at - batchStarts[size_t(damagedBatch)] < 16));
-            bytes[at] ^= uint8_t(1 + rng() % 255);
-            writeFile(logFile, bytes);
+            bytes[at] = char(uint8_t(bytes[at]) ^ uint8_t(1 + rng() % 255));
+            writeBytes(logFile, bytes);
 
             auto log = openLog(data, unclean(), LogConfig{});
             // Every batch before the damaged one survives; nothing after it is served.
@@ -192,9 +180,9 @@ private slots:
             logFile = fifth->records.path();
             QVERIFY(log->close());
         }
-        auto bytes = readFile(logFile);
-        bytes[damagedAt + 70] ^= 0xFF;  // inside the fifth batch's records
-        writeFile(logFile, bytes);
+        auto bytes = readBytes(logFile);
+        bytes[damagedAt + 70] = char(~bytes[damagedAt + 70]);  // inside the fifth batch's records
+        writeBytes(logFile, bytes);
 
         auto log = openLog(data, clean(), LogConfig{});
         auto upTo = log->readVerified(0, 1 << 20, log->logEndOffset());
@@ -316,8 +304,8 @@ private slots:
             }
         }
         fs::remove(indexFiles.front());
-        std::vector<uint8_t> garbage(64, 0xAB);
-        writeFile(indexFiles.back(), garbage);
+        std::string garbage(64, '\xAB');
+        writeBytes(indexFiles.back(), garbage);
         auto log = openLog(data, clean(), smallSegments());
         QCOMPARE(log->logEndOffset(), int64_t(180));
         QVERIFY(fs::exists(indexFiles.front()));

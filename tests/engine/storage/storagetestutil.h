@@ -9,12 +9,27 @@
 #include <QTest>
 
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 namespace storagetest {
 
 namespace records = partita::protocol::records;
+
+// A recent wall-clock time for record timestamps and ManualClocks.
+inline constexpr int64_t kStart = 1'700'000'000'000;
+
+inline std::string readBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline void writeBytes(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+}
 
 // One record as the tests model it: offset, timestamp, key and value as text.
 struct SimpleRecord {

@@ -6,22 +6,14 @@
 
 #include "engine/storage/transactionindex.h"
 
+#include "storagetestutil.h"
+
 using namespace partita;
 using namespace partita::storage;
+using storagetest::readBytes;
+using storagetest::writeBytes;
 
 namespace {
-
-std::string readBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
 
 // Four aborted transactions; lastStableOffset is where the oldest still-open transaction began.
 const AbortedTxn kA{1, 0, 10, 0};
