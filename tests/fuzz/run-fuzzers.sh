@@ -12,7 +12,7 @@ fi
 build=$(cd "$1" && pwd) || exit 2
 seconds=$2
 here=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_request_frame fuzz_record_batch)
+targets=(fuzz_request_frame fuzz_record_batch fuzz_log)
 
 # halt_on_error: the first report ends the run with a reproducer. libFuzzer's leak check needs
 # detect_leaks (ASan's default on Linux); ours come last so an inherited ASAN_OPTIONS cannot
