@@ -124,28 +124,28 @@ Status LogManager::loadAll() {
     return {};
 }
 
-PartitionLog* LogManager::getLog(const std::string& topic, int32_t partition) const {
+std::shared_ptr<PartitionLog> LogManager::getLog(const std::string& topic, int32_t partition) const {
     std::lock_guard lock(m_logsMutex);
     auto it = m_logs.find({topic, partition});
-    return it == m_logs.end() ? nullptr : it->second.get();
+    return it == m_logs.end() ? nullptr : it->second;
 }
 
-Result<PartitionLog*> LogManager::getOrCreateLog(const std::string& topic, int32_t partition, const LogConfig& config) {
+Result<std::shared_ptr<PartitionLog>> LogManager::getOrCreateLog(const std::string& topic, int32_t partition, const LogConfig& config) {
     std::lock_guard lock(m_logsMutex);
     auto it = m_logs.find({topic, partition});
-    if (it != m_logs.end()) return it->second.get();
+    if (it != m_logs.end()) return it->second;
     LoadState state;
     state.cleanShutdown = true;  // a new directory: nothing to recover
     auto log = PartitionLog::open(m_config.dataDir, topic, partition, config, state, m_clock, m_handleCache.get());
     if (!log) return log.error();
-    PartitionLog* raw = log->get();
-    if (m_cleaner) m_cleaner->addLog(*raw);
-    m_logs[{topic, partition}] = std::move(*log);
-    return raw;
+    std::shared_ptr<PartitionLog> shared = std::move(*log);
+    if (m_cleaner) m_cleaner->addLog(*shared);
+    m_logs[{topic, partition}] = shared;
+    return shared;
 }
 
 Status LogManager::deleteLog(const std::string& topic, int32_t partition) {
-    std::unique_ptr<PartitionLog> log;
+    std::shared_ptr<PartitionLog> log;
     {
         std::lock_guard lock(m_logsMutex);
         auto it = m_logs.find({topic, partition});
@@ -160,29 +160,29 @@ Status LogManager::deleteLog(const std::string& topic, int32_t partition) {
     return log->deleteAll();
 }
 
-std::vector<PartitionLog*> LogManager::logs() const {
+std::vector<std::shared_ptr<PartitionLog>> LogManager::logs() const {
     std::lock_guard lock(m_logsMutex);
-    std::vector<PartitionLog*> out;
-    for (auto& [key, log] : m_logs) out.push_back(log.get());
+    std::vector<std::shared_ptr<PartitionLog>> out;
+    for (auto& [key, log] : m_logs) out.push_back(log);
     return out;
 }
 
 void LogManager::runRetention() {
-    for (PartitionLog* log : logs()) {
+    for (const auto& log : logs()) {
         auto deleted = log->deleteOldSegments();
         if (!deleted) spdlog::error("retention of {}: {}", log->dir(), deleted.error().message);
     }
 }
 
 void LogManager::runTimedFlush() {
-    for (PartitionLog* log : logs()) {
+    for (const auto& log : logs()) {
         if (Status st = log->flushIfDue(); !st) spdlog::error("flush of {}: {}", log->dir(), st.error().message);
     }
 }
 
 Status LogManager::writeCheckpoints() {
     std::vector<TopicPartitionOffset> recovery, starts;
-    for (PartitionLog* log : logs()) {
+    for (const auto& log : logs()) {
         recovery.push_back({log->topic(), log->partition(), log->recoveryPoint()});
         starts.push_back({log->topic(), log->partition(), log->logStartOffset()});
     }
@@ -235,7 +235,7 @@ Status LogManager::shutdown() {
     if (m_scheduler.joinable()) m_scheduler.join();
     if (m_cleaner) m_cleaner->stop();
     Status result;
-    for (PartitionLog* log : logs()) {
+    for (const auto& log : logs()) {
         if (Status st = log->close(); !st) {
             spdlog::error("closing {}: {}", log->dir(), st.error().message);
             result = st;

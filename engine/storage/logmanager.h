@@ -50,10 +50,12 @@ public:
     LogManager(const LogManager&) = delete;
     LogManager& operator=(const LogManager&) = delete;
 
-    PartitionLog* getLog(const std::string& topic, int32_t partition) const;
-    Result<PartitionLog*> getOrCreateLog(const std::string& topic, int32_t partition, const LogConfig& config);
+    // Shared: a reader (a fetch waiting for data) keeps the log alive if the topic is deleted meanwhile.
+    std::shared_ptr<PartitionLog> getLog(const std::string& topic, int32_t partition) const;
+    Result<std::shared_ptr<PartitionLog>> getOrCreateLog(const std::string& topic, int32_t partition,
+                                                         const LogConfig& config);
     Status deleteLog(const std::string& topic, int32_t partition);
-    std::vector<PartitionLog*> logs() const;
+    std::vector<std::shared_ptr<PartitionLog>> logs() const;
 
     // Starts the scheduler thread (retention, time-based flush, checkpoints) and the cleaner.
     void startBackgroundTasks();
@@ -84,7 +86,7 @@ private:
     std::unique_ptr<LogCleaner> m_cleaner;
 
     mutable std::mutex m_logsMutex;
-    std::map<std::pair<std::string, int32_t>, std::unique_ptr<PartitionLog>> m_logs;
+    std::map<std::pair<std::string, int32_t>, std::shared_ptr<PartitionLog>> m_logs;
     std::vector<std::string> m_recoveryReport;
     bool m_hadCleanShutdown = false;
 

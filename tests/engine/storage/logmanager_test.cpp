@@ -41,7 +41,7 @@ std::unique_ptr<LogManager> openManager(const std::string& dir, const Clock& clo
 PartitionLog* create(LogManager& manager, const std::string& topic, int32_t partition) {
     auto log = manager.getOrCreateLog(topic, partition, smallSegments());
     if (!log) qFatal("create: %s", log.error().message.c_str());
-    return *log;
+    return log->get();
 }
 
 void fill(PartitionLog& log, int batches) {
@@ -83,7 +83,7 @@ private slots:
         // The marker is gone as soon as the logs are loaded: a crash from now on is unclean.
         QVERIFY(!fs::exists(data + "/.kafka_cleanshutdown"));
         QCOMPARE(manager->logs().size(), size_t(3));
-        auto* dashed = manager->getLog("my-topic-with-dashes", 12);
+        auto dashed = manager->getLog("my-topic-with-dashes", 12);
         QVERIFY(dashed);
         QCOMPARE(dashed->logEndOffset(), int64_t(10));
         QCOMPARE(manager->getLog("page-views", 0)->logEndOffset(), int64_t(60));

@@ -1,0 +1,55 @@
+// ApiHandler: one Kafka API served by the broker; RequestContext: what a handler knows of the request.
+#pragma once
+
+#include "engine/protocol/apimessage.h"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace partita::net {
+struct ConnectionInfo;
+}
+
+namespace partita::broker {
+
+struct RequestContext {
+    const net::ConnectionInfo& connection;
+    int16_t apiVersion;
+    int32_t correlationId;
+    std::string clientId;
+};
+
+// Handlers are registered in one list (handlers.cpp), one file pair per API. A handler may
+// suspend (Fetch's long poll); the connection waits for it, so answers keep request order.
+class ApiHandler {
+public:
+    virtual ~ApiHandler() = default;
+    virtual int16_t apiKey() const = 0;
+    virtual int16_t minVersion() const = 0;
+    virtual int16_t maxVersion() const = 0;
+    // The response body; nullptr when the request expects none (Produce with acks=0).
+    virtual boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> handle(const RequestContext& context,
+                                                                                 protocol::ApiMessage& request) = 0;
+};
+
+// Serves versions [min, max] of one generated request/response pair by calling a plain function.
+template <class Request, class Response>
+class TypedHandler : public ApiHandler {
+public:
+    int16_t apiKey() const override { return Request::kApiKey; }
+    int16_t minVersion() const override { return Request::kLowestVersion; }
+    int16_t maxVersion() const override { return Request::kHighestVersion; }
+    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> handle(const RequestContext& context,
+                                                                         protocol::ApiMessage& request) override {
+        co_return co_await serve(context, static_cast<Request&>(request));
+    }
+
+protected:
+    virtual boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext& context,
+                                                                                Request& request) = 0;
+};
+
+}  // namespace partita::broker

@@ -1,0 +1,71 @@
+// Request dispatch: decode, version checks, the handler, encode; Kafka's answers to what cannot be served.
+#include "engine/broker/broker.h"
+
+#include "engine/broker/apihandler.h"
+#include "engine/broker/brokercontext.h"
+#include "engine/broker/handlers.h"
+#include "engine/protocol/apiregistry.h"
+#include "engine/protocol/apiversionssupport.h"
+#include "engine/protocol/frame.h"
+
+#include <spdlog/spdlog.h>
+
+namespace partita::broker {
+
+namespace {
+constexpr int16_t kApiVersionsKey = 18;
+}
+
+Broker::Broker(BrokerContext& context) : m_context(context), m_handlers(makeAllHandlers(context)) {
+    for (auto& handler : m_handlers) m_byKey[handler->apiKey()] = handler.get();
+}
+
+Broker::~Broker() = default;
+
+boost::asio::awaitable<std::optional<Bytes>> Broker::handleFrame(const net::ConnectionInfo& connection, Bytes frame) {
+    auto prefix = protocol::peekRequestHeader(frame.span());
+    if (prefix) {
+        auto it = m_byKey.find(prefix->apiKey);
+        if (it != m_byKey.end() &&
+            (prefix->apiVersion < it->second->minVersion() || prefix->apiVersion > it->second->maxVersion())) {
+            if (prefix->apiKey == kApiVersionsKey) {
+                co_return protocol::encodeApiVersionsFallbackResponse(prefix->correlationId);
+            }
+            spdlog::warn("closing connection from {}: {} v{} is not supported (versions {}-{})", connection.peer,
+                         protocol::findApi(prefix->apiKey) ? protocol::findApi(prefix->apiKey)->name : "API",
+                         prefix->apiVersion, it->second->minVersion(), it->second->maxVersion());
+            co_return Bytes();
+        }
+        if (it == m_byKey.end()) {
+            spdlog::warn("closing connection from {}: API key {} is not served", connection.peer, prefix->apiKey);
+            co_return Bytes();
+        }
+    }
+    auto decoded = protocol::decodeRequest(frame);
+    if (auto* error = std::get_if<protocol::RequestDecodeError>(&decoded)) {
+        if (error->prefix && error->prefix->apiKey == kApiVersionsKey &&
+            error->failure == protocol::RequestDecodeFailure::UnsupportedVersion) {
+            co_return protocol::encodeApiVersionsFallbackResponse(error->prefix->correlationId);
+        }
+        spdlog::warn("closing connection from {}: cannot parse request: {}", connection.peer, error->message);
+        co_return Bytes();
+    }
+    auto& request = std::get<protocol::DecodedRequest>(decoded);
+    const auto& header = request.header;
+    ApiHandler& handler = *m_byKey.at(header.requestApiKey);
+    RequestContext context{connection, header.requestApiVersion, header.correlationId,
+                           header.clientId.value_or(std::string())};
+    std::unique_ptr<protocol::ApiMessage> response = co_await handler.handle(context, *request.body);
+    if (!response) co_return std::nullopt;
+    auto encoded =
+        protocol::encodeResponse(header.correlationId, header.requestApiKey, header.requestApiVersion, *response);
+    if (!encoded) {
+        // A response this version cannot carry is a bug here, not the client's: say so and close.
+        spdlog::error("cannot encode {} v{} response: {}", response->messageName(), header.requestApiVersion,
+                      encoded.error().message);
+        co_return Bytes();
+    }
+    co_return std::move(*encoded);
+}
+
+}  // namespace partita::broker

@@ -1,0 +1,79 @@
+// BrokerContext: what every handler shares: configuration, cluster metadata, the logs, waiting fetches.
+#pragma once
+
+#include "engine/broker/brokerconfig.h"
+#include "engine/broker/datawaiters.h"
+#include "engine/protocol/result.h"
+#include "engine/storage/logconfig.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace partita::cluster {
+class MetadataStore;
+struct TopicInfo;
+}  // namespace partita::cluster
+
+namespace partita::storage {
+class Clock;
+class LogManager;
+class PartitionLog;
+}  // namespace partita::storage
+
+namespace partita::broker {
+
+// A Kafka error code with the message the response carries (code 0: success).
+struct ApiError {
+    int16_t code = 0;
+    std::string message;
+    bool ok() const { return code == 0; }
+};
+
+class BrokerContext {
+public:
+    BrokerContext(BrokerConfig config, cluster::MetadataStore& metadata, storage::LogManager& logs,
+                  const storage::Clock& clock)
+        : m_config(std::move(config)), m_metadata(metadata), m_logs(logs), m_clock(clock) {}
+
+    const BrokerConfig& config() const { return m_config; }
+    int32_t nodeId() const { return m_config.nodeId; }
+    cluster::MetadataStore& metadata() { return m_metadata; }
+    storage::LogManager& logs() { return m_logs; }
+    const storage::Clock& clock() const { return m_clock; }
+    DataWaiters& waiters() { return m_waiters; }
+
+    // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
+    storage::LogConfig topicLogConfig(const std::string& topic);
+    // This broker's log of a partition the metadata says it hosts, created on first use.
+    // UNKNOWN_TOPIC_OR_PARTITION if the metadata has no such partition, NOT_LEADER_OR_FOLLOWER if
+    // another broker leads it.
+    ApiError leaderLog(const std::string& topic, int32_t partition, std::shared_ptr<storage::PartitionLog>& log);
+
+    // Kafka's topic name rule: 1-249 of [a-zA-Z0-9._-], not "." or "..".
+    static ApiError validateTopicName(const std::string& name);
+    // CreateTopics and auto-creation. numPartitions / replicationFactor of -1 take the broker's
+    // defaults; a non-empty assignment takes precedence. validateOnly checks everything and
+    // creates nothing.
+    ApiError createTopic(const std::string& name, int32_t numPartitions, int16_t replicationFactor,
+                         const std::vector<std::vector<int32_t>>& assignment,
+                         const std::map<std::string, std::string>& configs, bool validateOnly);
+    ApiError deleteTopic(const std::string& name);
+
+private:
+    ApiError checkTopicConfigs(const std::map<std::string, std::string>& configs);
+
+    const BrokerConfig m_config;
+    cluster::MetadataStore& m_metadata;
+    storage::LogManager& m_logs;
+    const storage::Clock& m_clock;
+    DataWaiters m_waiters;
+};
+
+// Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).
+ApiError storageError(const Error& error);
+
+}  // namespace partita::broker

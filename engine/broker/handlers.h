@@ -1,0 +1,36 @@
+// The APIs partitad serves: one factory per handler (one file pair per API), collected in one list.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+namespace partita::broker {
+
+class ApiHandler;
+class BrokerContext;
+
+// Every handler the broker registers; ApiVersions advertises exactly these.
+std::vector<std::unique_ptr<ApiHandler>> makeAllHandlers(BrokerContext& context);
+
+// Gives the ApiVersions handler the list it advertises: every registered handler's range.
+void advertiseApis(ApiHandler& apiVersionsHandler, const std::vector<std::unique_ptr<ApiHandler>>& handlers);
+
+// Data plane.
+std::unique_ptr<ApiHandler> makeApiVersionsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeMetadataHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeProduceHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeFetchHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeListOffsetsHandler(BrokerContext& context);
+
+// Admin.
+std::unique_ptr<ApiHandler> makeCreateTopicsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDeleteTopicsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeCreatePartitionsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeConfigsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeAlterConfigsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeIncrementalAlterConfigsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDeleteRecordsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeClusterHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeLogDirsHandler(BrokerContext& context);
+
+}  // namespace partita::broker

@@ -1,0 +1,183 @@
+// IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on single topic config overrides.
+#include "engine/broker/apihandler.h"
+#include "engine/broker/brokercontext.h"
+#include "engine/broker/configentries.h"
+#include "engine/broker/handlers.h"
+#include "engine/cluster/metadatastore.h"
+#include "engine/protocol/errorcodes.h"
+#include "engine/protocol/messages/incrementalalterconfigs.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace partita::broker {
+
+namespace {
+
+using protocol::ErrorCode;
+using protocol::IncrementalAlterConfigsRequest;
+using protocol::IncrementalAlterConfigsResponse;
+
+enum class Operation : int8_t { Set = 0, Delete = 1, Append = 2, Subtract = 3 };
+
+ApiError fail(ErrorCode code, std::string message) {
+    return {protocol::code(code), std::move(message)};
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// A LIST config's items as Kafka parses them: comma separated, trimmed, an empty value being no item.
+std::vector<std::string> splitList(std::string_view value) {
+    std::vector<std::string> items;
+    if (trim(value).empty()) return items;
+    size_t start = 0;
+    for (;;) {
+        size_t comma = value.find(',', start);
+        items.emplace_back(trim(value.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+    return out;
+}
+
+class IncrementalAlterConfigsHandler final
+    : public TypedHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse> {
+public:
+    explicit IncrementalAlterConfigsHandler(BrokerContext& context) : m_context(context) {}
+
+protected:
+    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(
+        const RequestContext&, IncrementalAlterConfigsRequest& request) override {
+        auto response = std::make_unique<IncrementalAlterConfigsResponse>();
+        std::map<std::pair<int8_t, std::string>, int> seen;
+        for (const auto& resource : request.resources) ++seen[{resource.resourceType, resource.resourceName}];
+        for (const auto& resource : request.resources) {
+            IncrementalAlterConfigsResponse::AlterConfigsResourceResponse out;
+            out.resourceType = resource.resourceType;
+            out.resourceName = resource.resourceName;
+            ApiError error = seen[{resource.resourceType, resource.resourceName}] > 1
+                                 ? fail(ErrorCode::InvalidRequest, "Duplicate resource.")
+                                 : alter(resource, request.validateOnly);
+            out.errorCode = error.code;
+            out.errorMessage = error.ok() ? std::nullopt : std::optional(error.message);
+            response->responses.push_back(std::move(out));
+        }
+        co_return response;
+    }
+
+private:
+    ApiError alter(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource, bool validateOnly) {
+        std::set<std::string> keys;
+        for (const auto& config : resource.configs) {
+            if (!keys.insert(config.name).second) {
+                return fail(ErrorCode::InvalidRequest, "Error due to duplicate config keys");
+            }
+            if (config.configOperation < 0 || config.configOperation > 3) {
+                return fail(ErrorCode::InvalidRequest,
+                            "Unknown alter config operation type " + std::to_string(config.configOperation));
+            }
+        }
+        switch (static_cast<ResourceType>(resource.resourceType)) {
+            case ResourceType::Topic:
+                return alterTopic(resource, validateOnly);
+            case ResourceType::Broker:
+                return refuseBrokerConfigUpdate(m_context, resource.resourceName,
+                                                std::vector<std::string>(keys.begin(), keys.end()));
+            case ResourceType::BrokerLogger: {
+                if (resource.resourceName.empty())
+                    return fail(ErrorCode::InvalidRequest, "Broker id must not be empty");
+                if (ApiError e = checkBrokerResourceName(m_context, resource.resourceName); !e.ok()) return e;
+                // DescribeConfigs lists no loggers, so none can be changed.
+                if (!keys.empty())
+                    return fail(ErrorCode::InvalidConfig, "Logger " + *keys.begin() + " does not exist!");
+                return {};
+            }
+            default:
+                return fail(ErrorCode::InvalidRequest,
+                            "Unsupported resource type: " + resourceTypeName(resource.resourceType));
+        }
+    }
+
+    ApiError alterTopic(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource, bool validateOnly) {
+        if (ApiError e = checkTopicResourceName(resource.resourceName); !e.ok()) return e;
+        auto info = m_context.metadata().topic(resource.resourceName);
+        if (!info) {
+            return fail(ErrorCode::UnknownTopicOrPartition,
+                        "The topic '" + resource.resourceName + "' does not exist.");
+        }
+        std::map<std::string, std::string> overrides = info->configs;
+        for (const auto& config : resource.configs) {
+            switch (static_cast<Operation>(config.configOperation)) {
+                case Operation::Set:
+                    // A null value is no value: the override goes, as DELETE.
+                    if (config.value) {
+                        overrides[config.name] = *config.value;
+                    } else {
+                        overrides.erase(config.name);
+                    }
+                    break;
+                case Operation::Delete:
+                    overrides.erase(config.name);
+                    break;
+                case Operation::Append:
+                case Operation::Subtract: {
+                    const storage::TopicConfigDef* def = storage::findTopicConfig(config.name);
+                    if (def == nullptr) {
+                        return fail(ErrorCode::InvalidConfig, "Unknown topic config name: " + config.name);
+                    }
+                    const char* op = config.configOperation == int8_t(Operation::Append) ? "APPEND" : "SUBTRACT";
+                    if (def->type != storage::ConfigType::List) {
+                        return fail(ErrorCode::InvalidConfig, std::string("Can't ") + op + " to key " + config.name +
+                                                                  " because its type is not LIST.");
+                    }
+                    if (!config.value) {
+                        return fail(ErrorCode::InvalidRequest,
+                                    std::string("Null value not supported for ") + op + " of " + config.name);
+                    }
+                    // Without an override the list starts from what the topic gets from the broker.
+                    auto current = overrides.find(config.name);
+                    std::vector<std::string> items = splitList(
+                        current != overrides.end()
+                            ? current->second
+                            : storage::topicConfigValue(m_context.config().defaultLogConfig, config.name).value_or(""));
+                    for (const std::string& item : splitList(*config.value)) {
+                        auto at = std::find(items.begin(), items.end(), item);
+                        if (config.configOperation == int8_t(Operation::Append)) {
+                            if (at == items.end()) items.push_back(item);
+                        } else {
+                            items.erase(std::remove(items.begin(), items.end(), item), items.end());
+                        }
+                    }
+                    overrides[config.name] = joinList(items);
+                    break;
+                }
+            }
+        }
+        if (ApiError e = validateTopicOverrides(m_context, overrides); !e.ok()) return e;
+        if (validateOnly) return {};
+        return replaceTopicOverrides(m_context, resource.resourceName, overrides);
+    }
+
+    BrokerContext& m_context;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiHandler> makeIncrementalAlterConfigsHandler(BrokerContext& context) {
+    return std::make_unique<IncrementalAlterConfigsHandler>(context);
+}
+
+}  // namespace partita::broker

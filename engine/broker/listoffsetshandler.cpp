@@ -1,0 +1,115 @@
+// ListOffsets: earliest, latest, max timestamp and by-timestamp offsets per partition.
+#include "engine/broker/apihandler.h"
+#include "engine/broker/brokercontext.h"
+#include "engine/broker/handlers.h"
+#include "engine/cluster/metadatastore.h"
+#include "engine/protocol/errorcodes.h"
+#include "engine/protocol/messages/listoffsets.h"
+#include "engine/storage/logsegment.h"
+#include "engine/storage/partitionlog.h"
+
+namespace partita::broker {
+
+namespace {
+
+using protocol::ListOffsetsRequest;
+using protocol::ListOffsetsResponse;
+
+constexpr int64_t kLatest = -1;
+constexpr int64_t kEarliest = -2;
+constexpr int64_t kMaxTimestamp = -3;
+constexpr int64_t kEarliestLocal = -4;
+
+class ListOffsetsHandler final : public TypedHandler<ListOffsetsRequest, ListOffsetsResponse> {
+public:
+    explicit ListOffsetsHandler(BrokerContext& context) : m_context(context) {}
+
+protected:
+    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext& context,
+                                                                        ListOffsetsRequest& request) override {
+        auto response = std::make_unique<ListOffsetsResponse>();
+        for (const auto& topic : request.topics) {
+            ListOffsetsResponse::ListOffsetsTopicResponse topicResponse;
+            topicResponse.name = topic.name;
+            for (const auto& partition : topic.partitions) {
+                topicResponse.partitions.push_back(lookup(context, topic.name, partition));
+            }
+            response->topics.push_back(std::move(topicResponse));
+        }
+        co_return response;
+    }
+
+private:
+    ListOffsetsResponse::ListOffsetsPartitionResponse lookup(const RequestContext& context, const std::string& topic,
+                                                             const ListOffsetsRequest::ListOffsetsPartition& wanted) {
+        ListOffsetsResponse::ListOffsetsPartitionResponse out;
+        out.partitionIndex = wanted.partitionIndex;
+        std::shared_ptr<storage::PartitionLog> log;
+        if (ApiError e = m_context.leaderLog(topic, wanted.partitionIndex, log); !e.ok()) {
+            out.errorCode = e.code;
+            return out;
+        }
+        // One leader epoch per partition until leadership can move (the replication issue).
+        auto info = m_context.metadata().topic(topic);
+        int32_t leaderEpoch = info ? info->partitions[size_t(wanted.partitionIndex)].leaderEpoch : -1;
+        int64_t offset = -1, timestamp = -1;
+        switch (wanted.timestamp) {
+            case kLatest:
+                offset = log->highWatermark();
+                break;
+            case kEarliest:
+            case kEarliestLocal:
+                offset = log->logStartOffset();
+                break;
+            case kMaxTimestamp: {
+                // The record with the largest timestamp: the segment holding it, then its first record at it.
+                int64_t largest = -1;
+                for (const auto& segment : log->segments()) {
+                    auto ts = segment->largestTimestamp();
+                    if (ts && segment->size() > 0) largest = std::max(largest, *ts);
+                }
+                if (largest >= 0) {
+                    auto found = log->offsetForTimestamp(largest);
+                    if (found && *found) {
+                        offset = (*found)->offset;
+                        timestamp = (*found)->timestamp;
+                    }
+                }
+                break;
+            }
+            default: {
+                auto found = log->offsetForTimestamp(wanted.timestamp);
+                if (!found) {
+                    out.errorCode = storageError(found.error()).code;
+                    return out;
+                }
+                // Past the high watermark is not there yet for consumers: no answer, as Kafka.
+                if (*found && (*found)->offset < log->highWatermark()) {
+                    offset = (*found)->offset;
+                    timestamp = (*found)->timestamp;
+                }
+                break;
+            }
+        }
+        if (context.apiVersion == 0) {
+            // v0 answers a list of offsets (at most maxNumOffsets).
+            if (offset >= 0 && wanted.maxNumOffsets > 0) out.oldStyleOffsets.push_back(offset);
+            return out;
+        }
+        out.offset = offset;
+        out.timestamp = timestamp;
+        // LeaderEpoch exists from v4 on; an older response cannot carry anything but its default.
+        if (context.apiVersion >= 4) out.leaderEpoch = offset >= 0 ? leaderEpoch : -1;
+        return out;
+    }
+
+    BrokerContext& m_context;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiHandler> makeListOffsetsHandler(BrokerContext& context) {
+    return std::make_unique<ListOffsetsHandler>(context);
+}
+
+}  // namespace partita::broker

@@ -1,0 +1,115 @@
+// Produce: appends each partition's records to its log and answers per partition (acks 0, 1 and all).
+#include "engine/broker/apihandler.h"
+#include "engine/broker/brokercontext.h"
+#include "engine/broker/handlers.h"
+#include "engine/cluster/metadatastore.h"
+#include "engine/protocol/errorcodes.h"
+#include "engine/protocol/messages/produce.h"
+#include "engine/protocol/records/recordconstants.h"
+#include "engine/protocol/records/recordconverter.h"
+#include "engine/storage/partitionlog.h"
+
+#include <spdlog/spdlog.h>
+
+namespace partita::broker {
+
+namespace {
+
+using protocol::ErrorCode;
+using protocol::ProduceRequest;
+using protocol::ProduceResponse;
+
+class ProduceHandler final : public TypedHandler<ProduceRequest, ProduceResponse> {
+public:
+    explicit ProduceHandler(BrokerContext& context) : m_context(context) {}
+
+protected:
+    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext&,
+                                                                        ProduceRequest& request) override {
+        auto response = std::make_unique<ProduceResponse>();
+        bool appended = false;
+        for (auto& topic : request.topicData) {
+            ProduceResponse::TopicProduceResponse topicResponse;
+            topicResponse.name = topic.name;
+            for (auto& partition : topic.partitionData) {
+                topicResponse.partitionResponses.push_back(produce(request, topic.name, partition, appended));
+            }
+            response->responses.push_back(std::move(topicResponse));
+        }
+        if (appended) m_context.waiters().notifyAll();
+        // acks=0: the client reads no answer (Kafka closes the connection on an error instead).
+        if (request.acks == 0) co_return nullptr;
+        co_return response;
+    }
+
+private:
+    ProduceResponse::PartitionProduceResponse produce(const ProduceRequest& request, const std::string& topic,
+                                                      ProduceRequest::PartitionProduceData& data, bool& appended) {
+        ProduceResponse::PartitionProduceResponse out;
+        out.index = data.index;
+        auto failWith = [&](const ApiError& error) {
+            out.errorCode = error.code;
+            out.errorMessage = error.message;
+            out.baseOffset = -1;
+            return out;
+        };
+        if (request.acks != 0 && request.acks != 1 && request.acks != -1) {
+            return failWith({protocol::code(ErrorCode::InvalidRequiredAcks), "acks must be 0, 1 or -1"});
+        }
+        std::shared_ptr<storage::PartitionLog> log;
+        if (ApiError e = m_context.leaderLog(topic, data.index, log); !e.ok()) return failWith(e);
+        storage::LogConfig config = log->config();
+        if (request.acks == -1) {
+            auto info = m_context.metadata().topic(topic);
+            size_t isr = info ? info->partitions[size_t(data.index)].isr.size() : 0;
+            if (int64_t(isr) < config.minInsyncReplicas) {
+                return failWith({protocol::code(ErrorCode::NotEnoughReplicas),
+                                 "The size of the current ISR " + std::to_string(isr) +
+                                     " is insufficient to satisfy the min.isr requirement of " +
+                                     std::to_string(config.minInsyncReplicas)});
+            }
+        }
+        if (!data.records || data.records->empty()) {
+            return failWith({protocol::code(ErrorCode::InvalidRecord), "the produce request has no records"});
+        }
+        const Bytes& records = *data.records;
+        std::vector<uint8_t> converted;
+        std::span<uint8_t> writable;
+        if (records.size() > protocol::records::kMagicOffset && records.data()[protocol::records::kMagicOffset] < 2) {
+            // Old clients send magic 0/1 message sets; the log holds RecordBatch v2 only.
+            auto upConverted = protocol::records::upConvertToV2(records);
+            if (!upConverted) return failWith(storageError(upConverted.error()));
+            converted = std::move(*upConverted);
+            writable = converted;
+        } else {
+            // The request frame is this connection's own receive buffer, read for this request
+            // only: offsets and the leader epoch are written into it in place, with no copy.
+            writable = std::span<uint8_t>(const_cast<uint8_t*>(records.data()), records.size());
+        }
+        auto info = m_context.metadata().topic(topic);
+        int32_t leaderEpoch = info ? info->partitions[size_t(data.index)].leaderEpoch : 0;
+        auto result = log->appendAsLeader(writable, leaderEpoch);
+        if (!result) {
+            ApiError error = storageError(result.error());
+            spdlog::debug("produce to {}-{} rejected: {}", topic, data.index, error.message);
+            return failWith(error);
+        }
+        // One replica on one broker: what the leader has is committed as soon as it is written.
+        log->updateHighWatermark(log->logEndOffset());
+        appended = true;
+        out.baseOffset = result->firstOffset;
+        out.logAppendTimeMs = result->logAppendTime;
+        out.logStartOffset = result->logStartOffset;
+        return out;
+    }
+
+    BrokerContext& m_context;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiHandler> makeProduceHandler(BrokerContext& context) {
+    return std::make_unique<ProduceHandler>(context);
+}
+
+}  // namespace partita::broker

@@ -1,0 +1,246 @@
+// Topic and broker metadata with one JSON file behind it.
+#include "engine/cluster/metadatastore.h"
+
+#include "engine/storage/filehandle.h"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace partita::cluster {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string toHex(const Uuid& id) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (uint8_t b : id.bytes) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+std::optional<Uuid> fromHex(std::string_view hex) {
+    if (hex.size() != 32) return std::nullopt;
+    Uuid id;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (size_t i = 0; i < 16; ++i) {
+        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        id.bytes[i] = uint8_t(hi << 4 | lo);
+    }
+    return id;
+}
+
+json::array toJson(const std::vector<int32_t>& ids) {
+    json::array out;
+    for (int32_t id : ids) out.push_back(id);
+    return out;
+}
+
+std::vector<int32_t> idsFrom(const json::value& value) {
+    std::vector<int32_t> out;
+    for (const json::value& v : value.as_array()) out.push_back(int32_t(v.to_number<int64_t>()));
+    return out;
+}
+
+Error notFound(const std::string& name) {
+    return makeError(ErrorKind::InvalidArgument, "unknown topic " + name);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MetadataStore>> MetadataStore::open(const std::string& path, std::string clusterId,
+                                                           int32_t controllerId) {
+    std::unique_ptr<MetadataStore> store(new MetadataStore(path, std::move(clusterId), controllerId));
+    if (Status st = store->load(); !st) return st.error();
+    return store;
+}
+
+Status MetadataStore::load() {
+    if (!std::filesystem::exists(m_path)) return {};
+    std::ifstream in(m_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    json::value root = json::parse(text.str(), ec);
+    auto corrupt = [this](const std::string& why) { return makeError(ErrorKind::Corrupt, m_path + ": " + why); };
+    if (ec || !root.is_object()) return corrupt("not a JSON object");
+    try {
+        for (const json::value& t : root.at("topics").as_array()) {
+            TopicInfo topic;
+            topic.name = json::value_to<std::string>(t.at("name"));
+            auto id = fromHex(json::value_to<std::string>(t.at("id")));
+            if (!id) return corrupt("bad topic id of " + topic.name);
+            topic.id = *id;
+            topic.internal = t.at("internal").as_bool();
+            for (const auto& [key, value] : t.at("configs").as_object()) {
+                topic.configs[std::string(key)] = json::value_to<std::string>(value);
+            }
+            for (const json::value& p : t.at("partitions").as_array()) {
+                PartitionInfo partition;
+                partition.partition = int32_t(p.at("partition").to_number<int64_t>());
+                partition.leader = int32_t(p.at("leader").to_number<int64_t>());
+                partition.leaderEpoch = int32_t(p.at("leaderEpoch").to_number<int64_t>());
+                partition.replicas = idsFrom(p.at("replicas"));
+                partition.isr = idsFrom(p.at("isr"));
+                topic.partitions.push_back(std::move(partition));
+            }
+            m_topics[topic.name] = std::move(topic);
+        }
+    } catch (const std::exception& e) {
+        // Boost.JSON reports a missing or mistyped field by throwing; it stays in here.
+        return corrupt(e.what());
+    }
+    return {};
+}
+
+Status MetadataStore::persistLocked() const {
+    json::array topics;
+    for (const auto& [name, topic] : m_topics) {
+        json::object t;
+        t["name"] = topic.name;
+        t["id"] = toHex(topic.id);
+        t["internal"] = topic.internal;
+        json::object configs;
+        for (const auto& [key, value] : topic.configs) configs[key] = value;
+        t["configs"] = std::move(configs);
+        json::array partitions;
+        for (const PartitionInfo& p : topic.partitions) {
+            partitions.push_back(json::object{{"partition", p.partition},
+                                              {"leader", p.leader},
+                                              {"leaderEpoch", p.leaderEpoch},
+                                              {"replicas", toJson(p.replicas)},
+                                              {"isr", toJson(p.isr)}});
+        }
+        t["partitions"] = std::move(partitions);
+        topics.push_back(std::move(t));
+    }
+    json::object root{{"version", 1}, {"clusterId", m_clusterId}, {"topics", std::move(topics)}};
+    std::string text = json::serialize(root);
+    return storage::writeFileAtomically(m_path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+void MetadataStore::registerBroker(BrokerInfo broker) {
+    std::lock_guard lock(m_mutex);
+    m_brokers[broker.nodeId] = std::move(broker);
+}
+
+std::vector<BrokerInfo> MetadataStore::brokers() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<BrokerInfo> out;
+    for (const auto& [id, broker] : m_brokers) out.push_back(broker);
+    return out;
+}
+
+std::optional<BrokerInfo> MetadataStore::broker(int32_t nodeId) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_brokers.find(nodeId);
+    if (it == m_brokers.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<TopicInfo> MetadataStore::topic(const std::string& name) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_topics.find(name);
+    if (it == m_topics.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<TopicInfo> MetadataStore::topicById(const Uuid& id) const {
+    std::lock_guard lock(m_mutex);
+    for (const auto& [name, topic] : m_topics) {
+        if (topic.id == id) return topic;
+    }
+    return std::nullopt;
+}
+
+std::vector<TopicInfo> MetadataStore::topics() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<TopicInfo> out;
+    for (const auto& [name, topic] : m_topics) out.push_back(topic);
+    return out;
+}
+
+Result<TopicInfo> MetadataStore::createTopic(const std::string& name,
+                                             const std::vector<std::vector<int32_t>>& assignment,
+                                             const std::map<std::string, std::string>& configs) {
+    std::lock_guard lock(m_mutex);
+    if (m_topics.count(name)) return makeError(ErrorKind::InvalidArgument, "topic " + name + " already exists");
+    TopicInfo topic;
+    topic.name = name;
+    topic.id = Uuid::random();
+    topic.configs = configs;
+    topic.internal = name.starts_with("__");
+    for (size_t p = 0; p < assignment.size(); ++p) {
+        PartitionInfo partition;
+        partition.partition = int32_t(p);
+        partition.replicas = assignment[p];
+        partition.isr = assignment[p];
+        partition.leader = assignment[p].empty() ? -1 : assignment[p].front();
+        topic.partitions.push_back(std::move(partition));
+    }
+    m_topics[name] = topic;
+    if (Status st = persistLocked(); !st) {
+        m_topics.erase(name);
+        return st.error();
+    }
+    return topic;
+}
+
+Status MetadataStore::deleteTopic(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_topics.find(name);
+    if (it == m_topics.end()) return notFound(name);
+    TopicInfo removed = std::move(it->second);
+    m_topics.erase(it);
+    if (Status st = persistLocked(); !st) {
+        m_topics[name] = std::move(removed);
+        return st;
+    }
+    return {};
+}
+
+Status MetadataStore::addPartitions(const std::string& name, const std::vector<std::vector<int32_t>>& assignment) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_topics.find(name);
+    if (it == m_topics.end()) return notFound(name);
+    TopicInfo before = it->second;
+    for (const auto& replicas : assignment) {
+        PartitionInfo partition;
+        partition.partition = int32_t(it->second.partitions.size());
+        partition.replicas = replicas;
+        partition.isr = replicas;
+        partition.leader = replicas.empty() ? -1 : replicas.front();
+        it->second.partitions.push_back(std::move(partition));
+    }
+    if (Status st = persistLocked(); !st) {
+        it->second = std::move(before);
+        return st;
+    }
+    return {};
+}
+
+Status MetadataStore::setTopicConfigs(const std::string& name, const std::map<std::string, std::string>& configs) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_topics.find(name);
+    if (it == m_topics.end()) return notFound(name);
+    auto before = it->second.configs;
+    it->second.configs = configs;
+    if (Status st = persistLocked(); !st) {
+        it->second.configs = std::move(before);
+        return st;
+    }
+    return {};
+}
+
+}  // namespace partita::cluster
