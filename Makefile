@@ -18,16 +18,20 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Until the broker and the desktop app exist, the main program prints the codec's table.
+# Until the desktop app exists (issue 9), `make run` starts the local cluster: one partitad node on
+# localhost:9092 with its data under the XDG data directory, in the foreground (Ctrl-C stops it cleanly).
+LOCAL_DATA ?= $${XDG_DATA_HOME:-$$HOME/.local/share}/partita/local-cluster/node-1
 run: deps configure
-	@cmake --build $(BUILD) --target partita-cli -j $(JOBS)
-	@$(BUILD)/bin/partita-cli api-versions
+	@cmake --build $(BUILD) --target partitad partita-cli -j $(JOBS)
+	@echo "Local cluster: bootstrap.servers=localhost:9092 (try: kcat -b localhost:9092 -L). Ctrl-C stops it."
+	@$(BUILD)/bin/partitad resources/server.properties --override log.dirs=$(LOCAL_DATA)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: build
 	@bash tests/bench/run-benchmarks.sh $(BUILD)
+	@bash tests/bench/partitad_bench.sh $(BUILD)
 
 # libFuzzer targets need clang; they live in their own build tree.
 fuzz: deps

@@ -6,7 +6,7 @@
 #include <sys/sendfile.h>
 #include <algorithm>
 #include <cerrno>
-#include <vector>
+#include <memory>
 
 namespace partita::storage {
 
@@ -36,9 +36,11 @@ Status FileSlice::readInto(std::span<uint8_t> out) const {
 
 Result<Bytes> FileSlice::read() const {
     if (m_size == 0) return Bytes();
-    std::vector<uint8_t> buffer(m_size);
-    if (Status st = m_file->readAt(m_position, buffer); !st) return st.error();
-    return Bytes::fromVector(std::move(buffer));
+    // Not zero-filled first: every byte is overwritten by the read.
+    auto buffer = std::make_shared_for_overwrite<uint8_t[]>(m_size);
+    if (Status st = m_file->readAt(m_position, std::span(buffer.get(), m_size)); !st) return st.error();
+    const uint8_t* data = buffer.get();
+    return Bytes(std::move(buffer), data, m_size);
 }
 
 }  // namespace partita::storage
