@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     // Request and fetch buffers are large and short-lived: keep them in the heap for reuse instead
     // of a fresh mmap (and a page fault per 4 KiB) for every one.
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
     spdlog::set_pattern("[%Y-%m-%d %H:%M:%S,%e] %^%l%$ %v");
 
     auto config = broker::loadBrokerConfig(propertiesPath, overrides);

@@ -86,3 +86,30 @@ sleep 0.5
 iperf_mb=$(iperf3 -c 127.0.0.1 -p "$iperf_port" -t 5 -J | /usr/bin/python3 -c \
   'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))')
 echo "loopback TCP (iperf3, one stream): $iperf_mb MB/s"
+
+# Memory: an idle partitad, then 1,000 idle connections, then 100 producers at once beside them.
+partitad_pid=${pids[0]}
+rss() { awk '/VmRSS/ { print $2 }' "/proc/$partitad_pid/status"; }
+echo "partitad resident memory, idle with its topics loaded: $(rss) KiB"
+/usr/bin/python3 - "$port" "$work/idle.ready" <<'PY' &
+import socket, sys, time, pathlib
+socks = [socket.create_connection(("localhost", int(sys.argv[1]))) for _ in range(1000)]
+pathlib.Path(sys.argv[2]).touch()
+time.sleep(600)
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -e "$work/idle.ready" ] && break; sleep 0.1; done
+sleep 1
+idle_rss=$(rss)
+echo "with 1,000 idle connections: $idle_rss KiB"
+start=$(date +%s%N)
+producers=()
+for i in $(seq 100); do
+  "$perf" produce -b "$partitad_bs" -t "many-$((i % 10))" -n 5000 -s 1024 -a 1 -z none -l 5 > "$work/p$i.out" 2>&1 &
+  producers+=($!)
+done
+for pid in "${producers[@]}"; do wait "$pid" || true; done
+secs=$(awk -v a="$(date +%s%N)" -v b="$start" 'BEGIN { print (a - b) / 1e9 }')
+ok=$(grep -h RESULT "$work"/p*.out | sed -n 's/.* msgs=\([0-9]*\) .*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+awk -v n="$ok" -v s="$secs" 'BEGIN { printf "100 producers x 5,000 x 1 KiB beside the idle connections: %d acknowledged in %.1f s, %.0f MB/s\n", n, s, n * 1024 / s / 1e6 }'
+echo "peak resident memory: $(awk '/VmHWM/ { print $2 }' "/proc/$partitad_pid/status") KiB"
