@@ -3,9 +3,11 @@
 
 #include "engine/broker/brokerconfig.h"
 #include "engine/broker/datawaiters.h"
+#include "engine/broker/fetchsessions.h"
 #include "engine/protocol/result.h"
 #include "engine/storage/logconfig.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -37,7 +39,11 @@ class BrokerContext {
 public:
     BrokerContext(BrokerConfig config, cluster::MetadataStore& metadata, storage::LogManager& logs,
                   const storage::Clock& clock)
-        : m_config(std::move(config)), m_metadata(metadata), m_logs(logs), m_clock(clock) {}
+        : m_config(std::move(config)),
+          m_metadata(metadata),
+          m_logs(logs),
+          m_clock(clock),
+          m_fetchSessions(size_t(std::max(0, m_config.maxIncrementalFetchSessionCacheSlots))) {}
 
     const BrokerConfig& config() const { return m_config; }
     int32_t nodeId() const { return m_config.nodeId; }
@@ -45,6 +51,7 @@ public:
     storage::LogManager& logs() { return m_logs; }
     const storage::Clock& clock() const { return m_clock; }
     DataWaiters& waiters() { return m_waiters; }
+    FetchSessions& fetchSessions() { return m_fetchSessions; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);
@@ -71,6 +78,7 @@ private:
     storage::LogManager& m_logs;
     const storage::Clock& m_clock;
     DataWaiters m_waiters;
+    FetchSessions m_fetchSessions;
 };
 
 // Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).

@@ -27,14 +27,24 @@ public:
 protected:
     boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext& context,
                                                                         FetchRequest& request) override {
+        // Before v7 there are no sessions: the defaults (session 0, epoch -1) mean sessionless.
+        FetchSessions::Plan plan = m_context.fetchSessions().begin(request.sessionId, request.sessionEpoch,
+                                                                   requestedPartitions(context, request),
+                                                                   forgottenPartitions(context, request));
+        if (plan.errorCode != 0) {
+            auto response = std::make_unique<FetchResponse>();
+            response->errorCode = plan.errorCode;
+            co_return response;
+        }
         auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, request.maxWaitMs));
         for (;;) {
             size_t bytes = 0;
             bool anyError = false;
-            auto response = readAll(context, request, bytes, anyError);
+            auto response = readAll(context, request, plan, bytes, anyError);
             // Answer now if there is enough, if something went wrong, or if the wait is over.
             if (bytes >= size_t(std::max(request.minBytes, 0)) || anyError ||
                 std::chrono::steady_clock::now() >= deadline) {
+                rememberReported(plan, *response, context.apiVersion);
                 co_return response;
             }
             co_await m_context.waiters().waitUntil(deadline);
@@ -42,55 +52,105 @@ protected:
     }
 
 private:
-    std::unique_ptr<FetchResponse> readAll(const RequestContext& context, const FetchRequest& request, size_t& bytes,
-                                           bool& anyError) {
+    static FetchKey keyOf(const RequestContext& context, const std::string& topic, const Uuid& topicId,
+                          int32_t partition) {
+        return context.apiVersion >= 13 ? FetchKey{{}, topicId, partition} : FetchKey{topic, {}, partition};
+    }
+
+    static std::vector<std::pair<FetchKey, FetchPosition>> requestedPartitions(const RequestContext& context,
+                                                                               const FetchRequest& request) {
+        std::vector<std::pair<FetchKey, FetchPosition>> out;
+        for (const auto& topic : request.topics) {
+            for (const auto& p : topic.partitions) {
+                out.emplace_back(keyOf(context, topic.topic, topic.topicId, p.partition),
+                                 FetchPosition{p.fetchOffset, p.partitionMaxBytes});
+            }
+        }
+        return out;
+    }
+
+    static std::vector<FetchKey> forgottenPartitions(const RequestContext& context, const FetchRequest& request) {
+        std::vector<FetchKey> out;
+        for (const auto& topic : request.forgottenTopicsData) {
+            for (int32_t p : topic.partitions) out.push_back(keyOf(context, topic.topic, topic.topicId, p));
+        }
+        return out;
+    }
+
+    std::unique_ptr<FetchResponse> readAll(const RequestContext& context, const FetchRequest& request,
+                                           const FetchSessions::Plan& plan, size_t& bytes, bool& anyError) {
         auto response = std::make_unique<FetchResponse>();
-        // Sessions are Kafka's optimisation, not a duty: session id 0 means "none was created",
-        // and clients then send full fetch requests, which every client handles.
-        response->sessionId = 0;
+        response->sessionId = plan.sessionId;
         size_t responseLimit = size_t(std::max(request.maxBytes, 0));
         bool first = true;
-        for (const auto& topic : request.topics) {
-            FetchResponse::FetchableTopicResponse topicResponse;
-            std::string name = topic.topic;
+        for (const auto& [key, position] : plan.partitions) {
+            std::string name = key.topic;
             if (context.apiVersion >= 13) {
-                auto info = m_context.metadata().topicById(topic.topicId);
+                auto info = m_context.metadata().topicById(key.topicId);
                 name = info ? info->name : std::string();
-                topicResponse.topicId = topic.topicId;
+            }
+            FetchResponse::PartitionData out;
+            out.partitionIndex = key.partition;
+            if (name.empty()) {
+                out.errorCode = protocol::code(ErrorCode::UnknownTopicId);
             } else {
-                topicResponse.topic = topic.topic;
+                readPartition(request, name, key.partition, position, responseLimit, first, bytes, out);
             }
-            for (const auto& partition : topic.partitions) {
-                FetchResponse::PartitionData out;
-                out.partitionIndex = partition.partition;
-                if (name.empty()) {
-                    out.errorCode = protocol::code(ErrorCode::UnknownTopicId);
-                    anyError = true;
+            anyError |= out.errorCode != 0;
+            bool hasData = out.records && !out.records->empty();
+            // An incremental answer carries only partitions with news (KIP-227).
+            if (plan.incremental &&
+                !m_context.fetchSessions().hasNews(plan.sessionId, key, stateOf(out), hasData || out.errorCode != 0)) {
+                continue;
+            }
+            if (response->responses.empty() || !sameTopic(context, response->responses.back(), key)) {
+                FetchResponse::FetchableTopicResponse topic;
+                if (context.apiVersion >= 13) {
+                    topic.topicId = key.topicId;
                 } else {
-                    readPartition(request, name, partition, responseLimit, first, bytes, out);
-                    anyError |= out.errorCode != 0;
+                    topic.topic = key.topic;
                 }
-                topicResponse.partitions.push_back(std::move(out));
+                response->responses.push_back(std::move(topic));
             }
-            response->responses.push_back(std::move(topicResponse));
+            response->responses.back().partitions.push_back(std::move(out));
         }
         return response;
     }
 
-    void readPartition(const FetchRequest& request, const std::string& topic,
-                       const FetchRequest::FetchPartition& partition, size_t& responseLimit, bool& first, size_t& bytes,
+    static bool sameTopic(const RequestContext& context, const FetchResponse::FetchableTopicResponse& topic,
+                          const FetchKey& key) {
+        return context.apiVersion >= 13 ? topic.topicId == key.topicId : topic.topic == key.topic;
+    }
+
+    static ReportedState stateOf(const FetchResponse::PartitionData& out) {
+        return {out.highWatermark, out.lastStableOffset, out.logStartOffset};
+    }
+
+    void rememberReported(const FetchSessions::Plan& plan, const FetchResponse& response, int16_t version) {
+        if (plan.sessionId == 0) return;
+        for (const auto& topic : response.responses) {
+            for (const auto& p : topic.partitions) {
+                FetchKey key = version >= 13 ? FetchKey{{}, topic.topicId, p.partitionIndex}
+                                             : FetchKey{topic.topic, {}, p.partitionIndex};
+                m_context.fetchSessions().remember(plan.sessionId, key, stateOf(p));
+            }
+        }
+    }
+
+    void readPartition(const FetchRequest& request, const std::string& topic, int32_t partition,
+                       const FetchPosition& position, size_t& responseLimit, bool& first, size_t& bytes,
                        FetchResponse::PartitionData& out) {
         std::shared_ptr<storage::PartitionLog> log;
-        if (ApiError e = m_context.leaderLog(topic, partition.partition, log); !e.ok()) {
+        if (ApiError e = m_context.leaderLog(topic, partition, log); !e.ok()) {
             out.errorCode = e.code;
             return;
         }
         // No transactions yet: the last stable offset is the high watermark.
         int64_t limit = log->highWatermark();
-        size_t maxBytes = std::min<size_t>(size_t(std::max(partition.partitionMaxBytes, 0)), responseLimit);
+        size_t maxBytes = std::min<size_t>(size_t(std::max(position.partitionMaxBytes, 0)), responseLimit);
         // Kafka's progress rule: the first partition with data returns at least one whole batch
         // even when it is bigger than the limits, so a consumer is never stuck behind it.
-        auto read = log->read(partition.fetchOffset, maxBytes, limit, first);
+        auto read = log->read(position.fetchOffset, maxBytes, limit, first);
         if (!read) {
             out.errorCode = storageError(read.error()).code;
             out.highWatermark = log->highWatermark();

@@ -88,21 +88,28 @@ FetchSessions::Plan FetchSessions::begin(int32_t sessionId, int32_t epoch,
     return plan;
 }
 
-bool FetchSessions::report(int32_t sessionId, const FetchKey& key, const ReportedState& state, bool hasRecordsOrError) {
-    std::lock_guard lock(m_mutex);
-    Session* session = nullptr;
-    for (Session& s : m_sessions) {
-        if (s.id == sessionId) session = &s;
+const FetchSessions::Entry* FetchSessions::entry(int32_t sessionId, const FetchKey& key) const {
+    for (const Session& s : m_sessions) {
+        if (s.id != sessionId) continue;
+        auto it = s.partitions.find(key);
+        return it == s.partitions.end() ? nullptr : &it->second;
     }
-    if (!session) return true;
-    auto it = session->partitions.find(key);
-    if (it == session->partitions.end()) return true;
-    Entry& entry = it->second;
-    bool changed = !entry.reported || entry.reported->highWatermark != state.highWatermark ||
-                   entry.reported->lastStableOffset != state.lastStableOffset ||
-                   entry.reported->logStartOffset != state.logStartOffset;
-    entry.reported = state;
-    return hasRecordsOrError || changed;
+    return nullptr;
+}
+
+bool FetchSessions::hasNews(int32_t sessionId, const FetchKey& key, const ReportedState& state,
+                            bool hasRecordsOrError) const {
+    std::lock_guard lock(m_mutex);
+    const Entry* e = entry(sessionId, key);
+    if (!e || !e->reported || hasRecordsOrError) return true;
+    return e->reported->highWatermark != state.highWatermark ||
+           e->reported->lastStableOffset != state.lastStableOffset ||
+           e->reported->logStartOffset != state.logStartOffset;
+}
+
+void FetchSessions::remember(int32_t sessionId, const FetchKey& key, const ReportedState& state) {
+    std::lock_guard lock(m_mutex);
+    if (auto* e = const_cast<Entry*>(entry(sessionId, key))) e->reported = state;
 }
 
 size_t FetchSessions::size() const {

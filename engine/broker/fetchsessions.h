@@ -55,9 +55,10 @@ public:
 
     Plan begin(int32_t sessionId, int32_t epoch, const std::vector<std::pair<FetchKey, FetchPosition>>& requested,
                const std::vector<FetchKey>& forgotten);
-    // For an incremental plan: whether this partition goes into the response, given what was read.
-    // Records what was reported so the next incremental answer can compare.
-    bool report(int32_t sessionId, const FetchKey& key, const ReportedState& state, bool hasRecordsOrError);
+    // Whether an incremental answer must carry this partition, given what was read now.
+    bool hasNews(int32_t sessionId, const FetchKey& key, const ReportedState& state, bool hasRecordsOrError) const;
+    // What the answer that is sent said of the partition, for the next comparison.
+    void remember(int32_t sessionId, const FetchKey& key, const ReportedState& state);
     size_t size() const;
 
 private:
@@ -73,6 +74,7 @@ private:
     };
 
     Session* find(int32_t id);
+    const Entry* entry(int32_t sessionId, const FetchKey& key) const;
     int32_t newId();
 
     mutable std::mutex m_mutex;

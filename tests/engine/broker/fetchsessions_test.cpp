@@ -41,7 +41,10 @@ private slots:
         auto full = sessions.begin(0, 0, positions({{"a", 0}, {"a", 1}, {"b", 0}}), {});
         QVERIFY(full.sessionId > 0);
         QVERIFY(!full.incremental);
-        for (const auto& [k, p] : full.partitions) QVERIFY(sessions.report(full.sessionId, k, {10, 10, 0}, false));
+        for (const auto& [k, p] : full.partitions) {
+            QVERIFY(sessions.hasNews(full.sessionId, k, {10, 10, 0}, false));  // never reported yet
+            sessions.remember(full.sessionId, k, {10, 10, 0});
+        }
 
         // Epoch 1 names only the partition whose position moved, and forgets b-0.
         auto next = sessions.begin(full.sessionId, 1, positions({{"a", 1}}, 7), {key("b", 0)});
@@ -51,9 +54,13 @@ private slots:
         QCOMPARE(next.partitions[0].first, key("a", 0));
         QCOMPARE(next.partitions[1].second.fetchOffset, int64_t(7));
         // Only partitions with news go into the answer.
-        QVERIFY(!sessions.report(full.sessionId, key("a", 0), {10, 10, 0}, false));
-        QVERIFY(sessions.report(full.sessionId, key("a", 1), {10, 10, 0}, true));
-        QVERIFY(sessions.report(full.sessionId, key("a", 0), {12, 12, 0}, false));
+        QVERIFY(!sessions.hasNews(full.sessionId, key("a", 0), {10, 10, 0}, false));
+        QVERIFY(sessions.hasNews(full.sessionId, key("a", 1), {10, 10, 0}, true));
+        QVERIFY(sessions.hasNews(full.sessionId, key("a", 0), {12, 12, 0}, false));
+        // Until an answer carrying the new high watermark is sent, it stays news.
+        QVERIFY(sessions.hasNews(full.sessionId, key("a", 0), {12, 12, 0}, false));
+        sessions.remember(full.sessionId, key("a", 0), {12, 12, 0});
+        QVERIFY(!sessions.hasNews(full.sessionId, key("a", 0), {12, 12, 0}, false));
     }
 
     void wrongEpochsAndUnknownSessionsGetKafkasErrors() {
