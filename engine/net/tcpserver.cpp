@@ -68,15 +68,17 @@ private:
                              m_info.peer, size, m_server.m_options.maxFrameBytes);
                 co_return;
             }
-            auto buffer = std::make_shared<std::vector<uint8_t>>(size_t(size));
+            // Not zero-filled: the read overwrites every byte.
+            auto buffer = std::make_shared_for_overwrite<uint8_t[]>(size_t(size));
             m_busy = true;
-            auto [bodyError, m] =
-                co_await asio::async_read(m_socket, asio::buffer(*buffer), asio::as_tuple(asio::use_awaitable));
+            auto [bodyError, m] = co_await asio::async_read(m_socket, asio::buffer(buffer.get(), size_t(size)),
+                                                            asio::as_tuple(asio::use_awaitable));
             if (bodyError) {
                 spdlog::info("connection from {} closed in the middle of a request", m_info.peer);
                 co_return;
             }
-            Bytes frame(buffer, buffer->data(), buffer->size());
+            const uint8_t* data = buffer.get();
+            Bytes frame(std::move(buffer), data, size_t(size));
             std::optional<Bytes> response = co_await m_server.m_handler.handleFrame(m_info, std::move(frame));
             if (response) {
                 if (response->empty()) co_return;
