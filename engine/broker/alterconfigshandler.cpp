@@ -18,10 +18,6 @@ using protocol::AlterConfigsRequest;
 using protocol::AlterConfigsResponse;
 using protocol::ErrorCode;
 
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
-
 class AlterConfigsHandler final : public TypedHandler<AlterConfigsRequest, AlterConfigsResponse> {
 public:
     explicit AlterConfigsHandler(BrokerContext& context) : m_context(context) {}
@@ -30,19 +26,8 @@ protected:
     boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext&,
                                                                         AlterConfigsRequest& request) override {
         auto response = std::make_unique<AlterConfigsResponse>();
-        std::map<std::pair<int8_t, std::string>, int> seen;
-        for (const auto& resource : request.resources) ++seen[{resource.resourceType, resource.resourceName}];
-        for (const auto& resource : request.resources) {
-            AlterConfigsResponse::AlterConfigsResourceResponse out;
-            out.resourceType = resource.resourceType;
-            out.resourceName = resource.resourceName;
-            ApiError error = seen[{resource.resourceType, resource.resourceName}] > 1
-                                 ? fail(ErrorCode::InvalidRequest, "Duplicate resource.")
-                                 : alter(resource, request.validateOnly);
-            out.errorCode = error.code;
-            out.errorMessage = error.ok() ? std::nullopt : std::optional(error.message);
-            response->responses.push_back(std::move(out));
-        }
+        response->responses = alterEachResource<AlterConfigsResponse::AlterConfigsResourceResponse>(
+            request.resources, [&](const auto& resource) { return alter(resource, request.validateOnly); });
         co_return response;
     }
 
@@ -52,8 +37,8 @@ private:
             case ResourceType::Topic: {
                 if (ApiError e = checkTopicResourceName(resource.resourceName); !e.ok()) return e;
                 if (!m_context.metadata().topic(resource.resourceName)) {
-                    return fail(ErrorCode::UnknownTopicOrPartition,
-                                "The topic '" + resource.resourceName + "' does not exist.");
+                    return apiError(ErrorCode::UnknownTopicOrPartition,
+                                    "The topic '" + resource.resourceName + "' does not exist.");
                 }
                 // The request is the complete new set: anything left out returns to its default, and a
                 // null value means "not set".
@@ -75,11 +60,11 @@ private:
                 return refuseBrokerConfigUpdate(m_context, resource.resourceName, keys);
             }
             case ResourceType::BrokerLogger:
-                return fail(ErrorCode::InvalidRequest,
-                            "AlterConfigs is deprecated and does not support the resource type BROKER_LOGGER");
+                return apiError(ErrorCode::InvalidRequest,
+                                "AlterConfigs is deprecated and does not support the resource type BROKER_LOGGER");
             default:
-                return fail(ErrorCode::InvalidRequest,
-                            "Unsupported resource type: " + resourceTypeName(resource.resourceType));
+                return apiError(ErrorCode::InvalidRequest,
+                                "Unsupported resource type: " + resourceTypeName(resource.resourceType));
         }
     }
 

@@ -1,6 +1,8 @@
 // BrokerConfig: Kafka's broker config table, value validation, cross-config checks and the parsed BrokerConfig.
 #include "engine/broker/brokerconfig.h"
 
+#include "engine/storage/javanumbers.h"
+
 #include "engine/broker/propertiesfile.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,8 @@ namespace partita::broker {
 namespace {
 
 using storage::ConfigType;
+using storage::parseJavaDouble;
+using storage::parseJavaInteger;
 using Update = BrokerConfigDef::Update;
 
 // Table shorthands: the kinds Kafka's ConfigDef has (SHORT included) and the update modes.
@@ -467,75 +471,6 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
         out += items[i];
     }
     return out;
-}
-
-// Java's Integer/Long/Short.parseXxx: an optional sign, then decimal digits only, within [min, max].
-std::optional<int64_t> parseJavaInteger(std::string_view s, int64_t min, int64_t max) {
-    if (!s.empty() && s.front() == '+') {
-        s.remove_prefix(1);
-        if (!s.empty() && s.front() == '-') return std::nullopt;
-    }
-    if (s.empty() || s == "-") return std::nullopt;
-    int64_t value = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc{} || end != s.data() + s.size() || value < min || value > max) return std::nullopt;
-    return value;
-}
-
-// Java's Double.parseDouble for decimal input (sign, digits, point, exponent, f/d suffix, Infinity, NaN);
-// out-of-range magnitudes round to infinity or zero as Java's do. Locale-independent, unlike strtod.
-std::optional<double> parseJavaDouble(std::string_view s) {
-    bool negative = false;
-    if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
-        negative = s.front() == '-';
-        s.remove_prefix(1);
-    }
-    if (s == "Infinity") return negative ? -HUGE_VAL : HUGE_VAL;
-    if (s == "NaN") return std::nan("");
-    if (!s.empty() && (s.back() == 'f' || s.back() == 'F' || s.back() == 'd' || s.back() == 'D')) s.remove_suffix(1);
-    size_t i = 0;
-    bool sawDigit = false;
-    bool sawSignificant = false;
-    int64_t magnitude = 0;  // decimal exponent of the first significant digit, before the written exponent
-    int64_t intDigits = 0;
-    int64_t zerosAfterPoint = 0;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-        sawDigit = true;
-        if (s[i] != '0' || sawSignificant) {
-            sawSignificant = true;
-            ++intDigits;
-        }
-    }
-    if (i < s.size() && s[i] == '.') {
-        for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-            sawDigit = true;
-            if (!sawSignificant) {
-                if (s[i] == '0') {
-                    ++zerosAfterPoint;
-                } else {
-                    sawSignificant = true;
-                }
-            }
-        }
-    }
-    if (!sawDigit) return std::nullopt;
-    int64_t exponent = 0;
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-        auto parsed = parseJavaInteger(s.substr(i + 1), -1'000'000'000, 1'000'000'000);
-        if (!parsed) return std::nullopt;
-        exponent = *parsed;
-        i = s.size();
-    }
-    if (i != s.size()) return std::nullopt;
-    magnitude = intDigits > 0 ? intDigits - 1 + exponent : exponent - zerosAfterPoint - 1;
-    double value = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value, std::chars_format::general);
-    if (ec == std::errc::result_out_of_range) {
-        value = magnitude > 0 ? HUGE_VAL : 0.0;
-    } else if (ec != std::errc{} || end != s.data() + s.size()) {
-        return std::nullopt;
-    }
-    return negative ? -value : value;
 }
 
 // Java's Double.toString, as DescribeConfigs prints a DOUBLE: plain between 10^-3 and 10^7, else d.dddE<n>.

@@ -13,30 +13,31 @@ namespace partita::broker {
 using protocol::ErrorCode;
 
 namespace {
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
 constexpr size_t kMaxTopicNameLength = 249;
 }  // namespace
+
+ApiError apiError(ErrorCode code, std::string message) {
+    return {protocol::code(code), std::move(message)};
+}
 
 ApiError storageError(const Error& error) {
     switch (error.kind) {
         case ErrorKind::Corrupt:
         case ErrorKind::Malformed:
         case ErrorKind::Truncated:
-            return fail(ErrorCode::CorruptMessage, error.message);
+            return apiError(ErrorCode::CorruptMessage, error.message);
         case ErrorKind::TooLarge:
-            return fail(ErrorCode::MessageTooLarge, error.message);
+            return apiError(ErrorCode::MessageTooLarge, error.message);
         case ErrorKind::InvalidArgument:
-            return fail(ErrorCode::InvalidTimestamp, error.message);
+            return apiError(ErrorCode::InvalidTimestamp, error.message);
         case ErrorKind::Unsupported:
-            return fail(ErrorCode::InvalidRecord, error.message);
+            return apiError(ErrorCode::InvalidRecord, error.message);
         case ErrorKind::OutOfRange:
-            return fail(ErrorCode::OffsetOutOfRange, error.message);
+            return apiError(ErrorCode::OffsetOutOfRange, error.message);
         case ErrorKind::Io:
-            return fail(ErrorCode::KafkaStorageError, error.message);
+            return apiError(ErrorCode::KafkaStorageError, error.message);
     }
-    return fail(ErrorCode::UnknownServerError, error.message);
+    return apiError(ErrorCode::UnknownServerError, error.message);
 }
 
 storage::LogConfig BrokerContext::topicLogConfig(const std::string& topic) {
@@ -55,12 +56,12 @@ ApiError BrokerContext::leaderLog(const std::string& topic, int32_t partition,
                                   std::shared_ptr<storage::PartitionLog>& log) {
     auto info = m_metadata.topic(topic);
     if (!info || partition < 0 || size_t(partition) >= info->partitions.size()) {
-        return fail(ErrorCode::UnknownTopicOrPartition,
-                    "This server does not host this topic-partition: " + topic + "-" + std::to_string(partition));
+        return apiError(ErrorCode::UnknownTopicOrPartition,
+                        "This server does not host this topic-partition: " + topic + "-" + std::to_string(partition));
     }
     if (info->partitions[size_t(partition)].leader != m_config.nodeId) {
-        return fail(ErrorCode::NotLeaderOrFollower,
-                    "This server is not the leader for " + topic + "-" + std::to_string(partition));
+        return apiError(ErrorCode::NotLeaderOrFollower,
+                        "This server is not the leader for " + topic + "-" + std::to_string(partition));
     }
     if ((log = m_logs.getLog(topic, partition))) return {};
     auto created = m_logs.getOrCreateLog(topic, partition, topicLogConfig(topic));
@@ -70,22 +71,22 @@ ApiError BrokerContext::leaderLog(const std::string& topic, int32_t partition,
 }
 
 ApiError BrokerContext::validateTopicName(const std::string& name) {
-    if (name.empty()) return fail(ErrorCode::InvalidTopicException, "Topic name is illegal, it can't be empty");
+    if (name.empty()) return apiError(ErrorCode::InvalidTopicException, "Topic name is illegal, it can't be empty");
     if (name == "." || name == "..") {
-        return fail(ErrorCode::InvalidTopicException, "Topic name cannot be \".\" or \"..\"");
+        return apiError(ErrorCode::InvalidTopicException, "Topic name cannot be \".\" or \"..\"");
     }
     if (name.size() > kMaxTopicNameLength) {
-        return fail(ErrorCode::InvalidTopicException, "Topic name " + name + " is longer than the maximum of " +
-                                                          std::to_string(kMaxTopicNameLength) + " characters");
+        return apiError(ErrorCode::InvalidTopicException, "Topic name " + name + " is longer than the maximum of " +
+                                                              std::to_string(kMaxTopicNameLength) + " characters");
     }
     for (char c : name) {
         bool legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                      c == '_' || c == '-';
         if (!legal) {
-            return fail(ErrorCode::InvalidTopicException,
-                        "Topic name " + name +
-                            " is illegal, it contains a character other than ASCII alphanumerics, "
-                            "'.', '_' and '-'");
+            return apiError(ErrorCode::InvalidTopicException,
+                            "Topic name " + name +
+                                " is illegal, it contains a character other than ASCII alphanumerics, "
+                                "'.', '_' and '-'");
         }
     }
     return {};
@@ -94,11 +95,11 @@ ApiError BrokerContext::validateTopicName(const std::string& name) {
 ApiError BrokerContext::checkTopicConfigs(const std::map<std::string, std::string>& configs) {
     for (const auto& [key, value] : configs) {
         if (Status st = storage::validateTopicConfig(key, value); !st) {
-            return fail(ErrorCode::InvalidConfig, st.error().message);
+            return apiError(ErrorCode::InvalidConfig, st.error().message);
         }
     }
     auto merged = storage::makeLogConfig(configs, m_config.values);
-    if (!merged) return fail(ErrorCode::InvalidConfig, merged.error().message);
+    if (!merged) return apiError(ErrorCode::InvalidConfig, merged.error().message);
     return {};
 }
 
@@ -107,7 +108,7 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
                                     const std::map<std::string, std::string>& configs, bool validateOnly) {
     if (ApiError e = validateTopicName(name); !e.ok()) return e;
     if (m_metadata.topic(name)) {
-        return fail(ErrorCode::TopicAlreadyExists, "Topic '" + name + "' already exists.");
+        return apiError(ErrorCode::TopicAlreadyExists, "Topic '" + name + "' already exists.");
     }
     std::vector<int32_t> brokerIds;
     for (const auto& broker : m_metadata.brokers()) brokerIds.push_back(broker.nodeId);
@@ -115,16 +116,17 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
     if (replicas.empty()) {
         int32_t partitions = numPartitions == -1 ? m_config.numPartitions : numPartitions;
         int16_t factor = replicationFactor == -1 ? m_config.defaultReplicationFactor : replicationFactor;
-        if (partitions <= 0) return fail(ErrorCode::InvalidPartitions, "Number of partitions must be larger than 0.");
+        if (partitions <= 0)
+            return apiError(ErrorCode::InvalidPartitions, "Number of partitions must be larger than 0.");
         if (factor <= 0) {
-            return fail(ErrorCode::InvalidReplicationFactor, "Replication factor must be larger than 0.");
+            return apiError(ErrorCode::InvalidReplicationFactor, "Replication factor must be larger than 0.");
         }
         if (size_t(factor) > brokerIds.size()) {
-            return fail(ErrorCode::InvalidReplicationFactor,
-                        "Unable to replicate the partition " + std::to_string(factor) +
-                            " time(s): The target replication factor of " + std::to_string(factor) +
-                            " cannot be reached because only " + std::to_string(brokerIds.size()) +
-                            " broker(s) are registered.");
+            return apiError(ErrorCode::InvalidReplicationFactor,
+                            "Unable to replicate the partition " + std::to_string(factor) +
+                                " time(s): The target replication factor of " + std::to_string(factor) +
+                                " cannot be reached because only " + std::to_string(brokerIds.size()) +
+                                " broker(s) are registered.");
         }
         // Round-robin over the brokers, each partition starting one further, as Kafka spreads leaders.
         for (int32_t p = 0; p < partitions; ++p) {
@@ -134,23 +136,25 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
         }
     } else {
         if (numPartitions != -1 || replicationFactor != -1) {
-            return fail(ErrorCode::InvalidRequest,
-                        "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used "
-                        "at the same time.");
+            return apiError(
+                ErrorCode::InvalidRequest,
+                "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used "
+                "at the same time.");
         }
         for (const auto& list : replicas) {
             if (list.empty() || list.size() != replicas.front().size()) {
-                return fail(ErrorCode::InvalidReplicaAssignment,
-                            "All partitions should have the same number of replicas, and at least one");
+                return apiError(ErrorCode::InvalidReplicaAssignment,
+                                "All partitions should have the same number of replicas, and at least one");
             }
             for (int32_t id : list) {
                 if (std::find(brokerIds.begin(), brokerIds.end(), id) == brokerIds.end()) {
-                    return fail(ErrorCode::InvalidReplicaAssignment,
-                                "Replica assignment refers to broker " + std::to_string(id) + " which does not exist");
+                    return apiError(
+                        ErrorCode::InvalidReplicaAssignment,
+                        "Replica assignment refers to broker " + std::to_string(id) + " which does not exist");
                 }
                 if (std::count(list.begin(), list.end(), id) > 1) {
-                    return fail(ErrorCode::InvalidReplicaAssignment,
-                                "Replica assignment lists broker " + std::to_string(id) + " twice");
+                    return apiError(ErrorCode::InvalidReplicaAssignment,
+                                    "Replica assignment lists broker " + std::to_string(id) + " twice");
                 }
             }
         }
@@ -158,18 +162,19 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
     if (ApiError e = checkTopicConfigs(configs); !e.ok()) return e;
     if (validateOnly) return {};
     auto created = m_metadata.createTopic(name, replicas, configs);
-    if (!created) return fail(ErrorCode::UnknownServerError, created.error().message);
+    if (!created) return apiError(ErrorCode::UnknownServerError, created.error().message);
     spdlog::info("created topic {} with {} partitions", name, replicas.size());
     return {};
 }
 
 ApiError BrokerContext::deleteTopic(const std::string& name) {
     auto info = m_metadata.topic(name);
-    if (!info) return fail(ErrorCode::UnknownTopicOrPartition, "This server does not host this topic: " + name);
+    if (!info) return apiError(ErrorCode::UnknownTopicOrPartition, "This server does not host this topic: " + name);
     if (!m_config.deleteTopicEnable) {
-        return fail(ErrorCode::TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false)");
+        return apiError(ErrorCode::TopicDeletionDisabled, "Topic deletion is disabled (delete.topic.enable=false)");
     }
-    if (Status st = m_metadata.deleteTopic(name); !st) return fail(ErrorCode::UnknownServerError, st.error().message);
+    if (Status st = m_metadata.deleteTopic(name); !st)
+        return apiError(ErrorCode::UnknownServerError, st.error().message);
     for (size_t p = 0; p < info->partitions.size(); ++p) {
         if (m_logs.getLog(name, int32_t(p))) {
             if (Status st = m_logs.deleteLog(name, int32_t(p)); !st) spdlog::error("{}", st.error().message);

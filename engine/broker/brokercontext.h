@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+namespace partita::protocol {
+enum class ErrorCode : int16_t;
+}
+
 namespace partita::cluster {
 class MetadataStore;
 struct TopicInfo;
@@ -34,6 +38,9 @@ struct ApiError {
     std::string message;
     bool ok() const { return code == 0; }
 };
+
+// An ApiError for a Kafka error code.
+ApiError apiError(protocol::ErrorCode code, std::string message);
 
 class BrokerContext {
 public:

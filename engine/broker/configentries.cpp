@@ -18,10 +18,6 @@ using protocol::ErrorCode;
 
 namespace {
 
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
-
 // Kafka's DescribeConfigsResponse.ConfigType ids.
 int8_t responseType(storage::ConfigType type, bool isShort) {
     switch (type) {
@@ -153,18 +149,18 @@ std::vector<ConfigEntry> describeBrokerConfigs(const BrokerConfig& config) {
 ApiError validateTopicOverrides(const BrokerContext& context, const std::map<std::string, std::string>& overrides) {
     for (const auto& [key, value] : overrides) {
         if (Status st = storage::validateTopicConfig(key, value); !st) {
-            return fail(ErrorCode::InvalidConfig, st.error().message);
+            return apiError(ErrorCode::InvalidConfig, st.error().message);
         }
     }
     auto merged = storage::makeLogConfig(overrides, context.config().values);
-    if (!merged) return fail(ErrorCode::InvalidConfig, merged.error().message);
+    if (!merged) return apiError(ErrorCode::InvalidConfig, merged.error().message);
     return {};
 }
 
 ApiError replaceTopicOverrides(BrokerContext& context, const std::string& topic,
                                const std::map<std::string, std::string>& overrides) {
     if (Status st = context.metadata().setTopicConfigs(topic, overrides); !st) {
-        return fail(ErrorCode::UnknownServerError, st.error().message);
+        return apiError(ErrorCode::UnknownServerError, st.error().message);
     }
     auto info = context.metadata().topic(topic);
     if (!info) return {};
@@ -183,11 +179,11 @@ ApiError refuseBrokerConfigUpdate(const BrokerContext& context, const std::strin
     if (keys.empty()) return {};
     std::string names;
     for (const auto& key : keys) names += (names.empty() ? "" : ", ") + key;
-    return fail(ErrorCode::InvalidRequest, "Invalid config value for resource ConfigResource(type=BROKER, name='" +
-                                               resourceName + "'): Cannot update these configs dynamically: Set(" +
-                                               names +
-                                               "); partitad has no dynamic broker configs: set them in "
-                                               "server.properties and restart the broker");
+    return apiError(ErrorCode::InvalidRequest, "Invalid config value for resource ConfigResource(type=BROKER, name='" +
+                                                   resourceName + "'): Cannot update these configs dynamically: Set(" +
+                                                   names +
+                                                   "); partitad has no dynamic broker configs: set them in "
+                                                   "server.properties and restart the broker");
 }
 
 std::string resourceTypeName(int8_t type) {
@@ -216,11 +212,12 @@ ApiError checkBrokerResourceName(const BrokerContext& context, const std::string
     int32_t id = 0;
     auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
     if (name.empty() || ec != std::errc() || end != name.data() + name.size()) {
-        return fail(ErrorCode::InvalidRequest, "Broker id must be an integer, but it is: " + name);
+        return apiError(ErrorCode::InvalidRequest, "Broker id must be an integer, but it is: " + name);
     }
     if (id != context.nodeId()) {
-        return fail(ErrorCode::InvalidRequest, "Unexpected broker id, expected " + std::to_string(context.nodeId()) +
-                                                   " or empty string, but received " + name);
+        return apiError(ErrorCode::InvalidRequest, "Unexpected broker id, expected " +
+                                                       std::to_string(context.nodeId()) +
+                                                       " or empty string, but received " + name);
     }
     return {};
 }

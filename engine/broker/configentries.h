@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/broker/brokercontext.h"
+#include "engine/protocol/errorcodes.h"
 
 #include <cstdint>
 #include <map>
@@ -76,5 +77,26 @@ std::string resourceTypeName(int8_t type);
 ApiError checkTopicResourceName(const std::string& name);
 // A BROKER / BROKER_LOGGER resource name: this node's id, else INVALID_REQUEST as Kafka answers.
 ApiError checkBrokerResourceName(const BrokerContext& context, const std::string& name);
+
+// AlterConfigs and IncrementalAlterConfigs answer each resource alike: a resource named twice in one
+// request fails both times (Kafka's rule), any other gets what alter(resource) says.
+template <class ResponseEntry, class Resource, class Alter>
+std::vector<ResponseEntry> alterEachResource(const std::vector<Resource>& resources, Alter&& alter) {
+    std::map<std::pair<int8_t, std::string>, int> seen;
+    for (const auto& resource : resources) ++seen[{resource.resourceType, resource.resourceName}];
+    std::vector<ResponseEntry> out;
+    for (const auto& resource : resources) {
+        ResponseEntry entry;
+        entry.resourceType = resource.resourceType;
+        entry.resourceName = resource.resourceName;
+        ApiError error = seen[{resource.resourceType, resource.resourceName}] > 1
+                             ? apiError(protocol::ErrorCode::InvalidRequest, "Duplicate resource.")
+                             : alter(resource);
+        entry.errorCode = error.code;
+        entry.errorMessage = error.ok() ? std::nullopt : std::optional(error.message);
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
 
 }  // namespace partita::broker

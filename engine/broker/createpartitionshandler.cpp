@@ -17,10 +17,6 @@ using protocol::CreatePartitionsRequest;
 using protocol::CreatePartitionsResponse;
 using protocol::ErrorCode;
 
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
-
 class CreatePartitionsHandler final : public TypedHandler<CreatePartitionsRequest, CreatePartitionsResponse> {
 public:
     explicit CreatePartitionsHandler(BrokerContext& context) : m_context(context) {}
@@ -34,7 +30,7 @@ protected:
         for (const auto& topic : request.topics) {
             CreatePartitionsResponse::CreatePartitionsTopicResult result;
             result.name = topic.name;
-            ApiError error = seen[topic.name] > 1 ? fail(ErrorCode::InvalidRequest, "Duplicate topic name.")
+            ApiError error = seen[topic.name] > 1 ? apiError(ErrorCode::InvalidRequest, "Duplicate topic name.")
                                                   : grow(topic, request.validateOnly);
             result.errorCode = error.code;
             if (!error.ok()) result.errorMessage = error.message;
@@ -47,17 +43,17 @@ private:
     ApiError grow(const CreatePartitionsRequest::CreatePartitionsTopic& topic, bool validateOnly) {
         auto info = m_context.metadata().topic(topic.name);
         if (!info) {
-            return fail(ErrorCode::UnknownTopicOrPartition, "This server does not host this topic-partition.");
+            return apiError(ErrorCode::UnknownTopicOrPartition, "This server does not host this topic-partition.");
         }
         const int32_t current = int32_t(info->partitions.size());
         if (topic.count < current) {
-            return fail(ErrorCode::InvalidPartitions, "The topic " + topic.name + " currently has " +
-                                                          std::to_string(current) + " partition(s); " +
-                                                          std::to_string(topic.count) + " would not be an increase.");
+            return apiError(ErrorCode::InvalidPartitions,
+                            "The topic " + topic.name + " currently has " + std::to_string(current) +
+                                " partition(s); " + std::to_string(topic.count) + " would not be an increase.");
         }
         if (topic.count == current) {
-            return fail(ErrorCode::InvalidPartitions,
-                        "Topic already has " + std::to_string(current) + " partition(s).");
+            return apiError(ErrorCode::InvalidPartitions,
+                            "Topic already has " + std::to_string(current) + " partition(s).");
         }
         const size_t additional = size_t(topic.count - current);
         const size_t factor = info->partitions.empty() ? 1 : info->partitions.front().replicas.size();
@@ -67,40 +63,41 @@ private:
         std::vector<std::vector<int32_t>> assignment;
         if (topic.assignments) {
             if (topic.assignments->size() != additional) {
-                return fail(ErrorCode::InvalidReplicaAssignment,
-                            "Attempted to add " + std::to_string(additional) + " additional partition(s), but only " +
-                                std::to_string(topic.assignments->size()) + " assignment(s) were specified.");
+                return apiError(ErrorCode::InvalidReplicaAssignment, "Attempted to add " + std::to_string(additional) +
+                                                                         " additional partition(s), but only " +
+                                                                         std::to_string(topic.assignments->size()) +
+                                                                         " assignment(s) were specified.");
             }
             for (const auto& wanted : *topic.assignments) {
                 const auto& list = wanted.brokerIds;
                 if (list.size() != factor) {
-                    return fail(ErrorCode::InvalidReplicaAssignment,
-                                "The manual partition assignment includes a partition with " +
-                                    std::to_string(list.size()) +
-                                    " replica(s), but this is not consistent with previous partitions, which have " +
-                                    std::to_string(factor) + " replica(s).");
+                    return apiError(
+                        ErrorCode::InvalidReplicaAssignment,
+                        "The manual partition assignment includes a partition with " + std::to_string(list.size()) +
+                            " replica(s), but this is not consistent with previous partitions, which have " +
+                            std::to_string(factor) + " replica(s).");
                 }
                 for (int32_t id : list) {
                     if (std::find(brokerIds.begin(), brokerIds.end(), id) == brokerIds.end()) {
-                        return fail(ErrorCode::InvalidReplicaAssignment,
-                                    "The manual partition assignment includes broker " + std::to_string(id) +
-                                        ", but no such broker is registered.");
+                        return apiError(ErrorCode::InvalidReplicaAssignment,
+                                        "The manual partition assignment includes broker " + std::to_string(id) +
+                                            ", but no such broker is registered.");
                     }
                     if (std::count(list.begin(), list.end(), id) > 1) {
-                        return fail(ErrorCode::InvalidReplicaAssignment,
-                                    "The manual partition assignment includes the broker " + std::to_string(id) +
-                                        " more than once.");
+                        return apiError(ErrorCode::InvalidReplicaAssignment,
+                                        "The manual partition assignment includes the broker " + std::to_string(id) +
+                                            " more than once.");
                     }
                 }
                 assignment.push_back(list);
             }
         } else {
             if (factor > brokerIds.size()) {
-                return fail(ErrorCode::InvalidReplicationFactor,
-                            "Unable to replicate the partition " + std::to_string(factor) +
-                                " time(s): The target replication factor of " + std::to_string(factor) +
-                                " cannot be reached because only " + std::to_string(brokerIds.size()) +
-                                " broker(s) are registered.");
+                return apiError(ErrorCode::InvalidReplicationFactor,
+                                "Unable to replicate the partition " + std::to_string(factor) +
+                                    " time(s): The target replication factor of " + std::to_string(factor) +
+                                    " cannot be reached because only " + std::to_string(brokerIds.size()) +
+                                    " broker(s) are registered.");
             }
             // Round-robin as createTopic spreads them: partition p starts at broker p (mod the broker count).
             for (size_t i = 0; i < additional; ++i) {
@@ -112,7 +109,7 @@ private:
         }
         if (validateOnly) return {};
         if (Status st = m_context.metadata().addPartitions(topic.name, assignment); !st) {
-            return fail(ErrorCode::UnknownServerError, st.error().message);
+            return apiError(ErrorCode::UnknownServerError, st.error().message);
         }
         return {};
     }

@@ -18,10 +18,6 @@ using protocol::CreateTopicsRequest;
 using protocol::CreateTopicsResponse;
 using protocol::ErrorCode;
 
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
-
 // Kafka refuses a name that differs from an existing one only in '.' versus '_' (metric names collide).
 std::string collisionKey(std::string name) {
     std::replace(name.begin(), name.end(), '.', '_');
@@ -42,7 +38,7 @@ protected:
             CreateTopicsResponse::CreatableTopicResult result;
             result.name = topic.name;
             // A name given twice is refused for both entries: which of the two was meant is unknowable.
-            ApiError error = seen[topic.name] > 1 ? fail(ErrorCode::InvalidRequest, "Duplicate topic name.")
+            ApiError error = seen[topic.name] > 1 ? apiError(ErrorCode::InvalidRequest, "Duplicate topic name.")
                                                   : create(topic, request.validateOnly);
             result.errorCode = error.code;
             if (error.ok()) {
@@ -63,8 +59,8 @@ private:
             const std::string key = collisionKey(topic.name);
             for (const cluster::TopicInfo& existing : m_context.metadata().topics()) {
                 if (collisionKey(existing.name) == key) {
-                    return fail(ErrorCode::InvalidTopicException,
-                                "Topic '" + topic.name + "' collides with existing topic: " + existing.name);
+                    return apiError(ErrorCode::InvalidTopicException,
+                                    "Topic '" + topic.name + "' collides with existing topic: " + existing.name);
                 }
             }
         }
@@ -80,7 +76,7 @@ private:
         if (!nullConfigs.empty()) {
             std::string names;
             for (const auto& name : nullConfigs) names += (names.empty() ? "" : ",") + name;
-            return fail(ErrorCode::InvalidConfig, "Null value not supported for topic configs: " + names);
+            return apiError(ErrorCode::InvalidConfig, "Null value not supported for topic configs: " + names);
         }
         std::vector<std::vector<int32_t>> assignment;
         if (!topic.assignments.empty()) {
@@ -89,8 +85,8 @@ private:
                       [](const auto& a, const auto& b) { return a.partitionIndex < b.partitionIndex; });
             for (size_t i = 0; i < sorted.size(); ++i) {
                 if (sorted[i].partitionIndex != int32_t(i)) {
-                    return fail(ErrorCode::InvalidReplicaAssignment,
-                                "Partitions should be a consecutive 0-based integer sequence");
+                    return apiError(ErrorCode::InvalidReplicaAssignment,
+                                    "Partitions should be a consecutive 0-based integer sequence");
                 }
                 assignment.push_back(sorted[i].brokerIds);
             }

@@ -23,10 +23,6 @@ using protocol::IncrementalAlterConfigsResponse;
 
 enum class Operation : int8_t { Set = 0, Delete = 1, Append = 2, Subtract = 3 };
 
-ApiError fail(ErrorCode code, std::string message) {
-    return {protocol::code(code), std::move(message)};
-}
-
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -62,19 +58,8 @@ protected:
     boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(
         const RequestContext&, IncrementalAlterConfigsRequest& request) override {
         auto response = std::make_unique<IncrementalAlterConfigsResponse>();
-        std::map<std::pair<int8_t, std::string>, int> seen;
-        for (const auto& resource : request.resources) ++seen[{resource.resourceType, resource.resourceName}];
-        for (const auto& resource : request.resources) {
-            IncrementalAlterConfigsResponse::AlterConfigsResourceResponse out;
-            out.resourceType = resource.resourceType;
-            out.resourceName = resource.resourceName;
-            ApiError error = seen[{resource.resourceType, resource.resourceName}] > 1
-                                 ? fail(ErrorCode::InvalidRequest, "Duplicate resource.")
-                                 : alter(resource, request.validateOnly);
-            out.errorCode = error.code;
-            out.errorMessage = error.ok() ? std::nullopt : std::optional(error.message);
-            response->responses.push_back(std::move(out));
-        }
+        response->responses = alterEachResource<IncrementalAlterConfigsResponse::AlterConfigsResourceResponse>(
+            request.resources, [&](const auto& resource) { return alter(resource, request.validateOnly); });
         co_return response;
     }
 
@@ -83,11 +68,11 @@ private:
         std::set<std::string> keys;
         for (const auto& config : resource.configs) {
             if (!keys.insert(config.name).second) {
-                return fail(ErrorCode::InvalidRequest, "Error due to duplicate config keys");
+                return apiError(ErrorCode::InvalidRequest, "Error due to duplicate config keys");
             }
             if (config.configOperation < 0 || config.configOperation > 3) {
-                return fail(ErrorCode::InvalidRequest,
-                            "Unknown alter config operation type " + std::to_string(config.configOperation));
+                return apiError(ErrorCode::InvalidRequest,
+                                "Unknown alter config operation type " + std::to_string(config.configOperation));
             }
         }
         switch (static_cast<ResourceType>(resource.resourceType)) {
@@ -98,16 +83,16 @@ private:
                                                 std::vector<std::string>(keys.begin(), keys.end()));
             case ResourceType::BrokerLogger: {
                 if (resource.resourceName.empty())
-                    return fail(ErrorCode::InvalidRequest, "Broker id must not be empty");
+                    return apiError(ErrorCode::InvalidRequest, "Broker id must not be empty");
                 if (ApiError e = checkBrokerResourceName(m_context, resource.resourceName); !e.ok()) return e;
                 // DescribeConfigs lists no loggers, so none can be changed.
                 if (!keys.empty())
-                    return fail(ErrorCode::InvalidConfig, "Logger " + *keys.begin() + " does not exist!");
+                    return apiError(ErrorCode::InvalidConfig, "Logger " + *keys.begin() + " does not exist!");
                 return {};
             }
             default:
-                return fail(ErrorCode::InvalidRequest,
-                            "Unsupported resource type: " + resourceTypeName(resource.resourceType));
+                return apiError(ErrorCode::InvalidRequest,
+                                "Unsupported resource type: " + resourceTypeName(resource.resourceType));
         }
     }
 
@@ -115,8 +100,8 @@ private:
         if (ApiError e = checkTopicResourceName(resource.resourceName); !e.ok()) return e;
         auto info = m_context.metadata().topic(resource.resourceName);
         if (!info) {
-            return fail(ErrorCode::UnknownTopicOrPartition,
-                        "The topic '" + resource.resourceName + "' does not exist.");
+            return apiError(ErrorCode::UnknownTopicOrPartition,
+                            "The topic '" + resource.resourceName + "' does not exist.");
         }
         std::map<std::string, std::string> overrides = info->configs;
         for (const auto& config : resource.configs) {
@@ -136,16 +121,16 @@ private:
                 case Operation::Subtract: {
                     const storage::TopicConfigDef* def = storage::findTopicConfig(config.name);
                     if (def == nullptr) {
-                        return fail(ErrorCode::InvalidConfig, "Unknown topic config name: " + config.name);
+                        return apiError(ErrorCode::InvalidConfig, "Unknown topic config name: " + config.name);
                     }
                     const char* op = config.configOperation == int8_t(Operation::Append) ? "APPEND" : "SUBTRACT";
                     if (def->type != storage::ConfigType::List) {
-                        return fail(ErrorCode::InvalidConfig, std::string("Can't ") + op + " to key " + config.name +
-                                                                  " because its type is not LIST.");
+                        return apiError(ErrorCode::InvalidConfig, std::string("Can't ") + op + " to key " +
+                                                                      config.name + " because its type is not LIST.");
                     }
                     if (!config.value) {
-                        return fail(ErrorCode::InvalidRequest,
-                                    std::string("Null value not supported for ") + op + " of " + config.name);
+                        return apiError(ErrorCode::InvalidRequest,
+                                        std::string("Null value not supported for ") + op + " of " + config.name);
                     }
                     // Without an override the list starts from what the topic gets from the broker.
                     auto current = overrides.find(config.name);
