@@ -30,7 +30,8 @@ public:
     virtual int16_t apiKey() const = 0;
     virtual int16_t minVersion() const = 0;
     virtual int16_t maxVersion() const = 0;
-    // The response body; nullptr when the request expects none (Produce with acks=0).
+    // The response body, or nullptr for no answer at all. (Produce with acks=0 returns its response:
+    // the dispatcher sends nothing, or closes the connection if a partition failed, as Kafka does.)
     virtual boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> handle(const RequestContext& context,
                                                                                  protocol::ApiMessage& request) = 0;
 };

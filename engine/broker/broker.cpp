@@ -6,7 +6,9 @@
 #include "engine/broker/handlers.h"
 #include "engine/protocol/apiregistry.h"
 #include "engine/protocol/apiversionssupport.h"
+#include "engine/protocol/errorcodes.h"
 #include "engine/protocol/frame.h"
+#include "engine/protocol/messages/produce.h"
 
 #include <spdlog/spdlog.h>
 
@@ -14,7 +16,26 @@ namespace partita::broker {
 
 namespace {
 constexpr int16_t kApiVersionsKey = 18;
+
+// A producer with acks=0 reads no answer. As Kafka does, the connection is closed when any
+// partition failed, so the client notices and refreshes its metadata; otherwise nothing is sent.
+std::optional<Bytes> acksZeroOutcome(const net::ConnectionInfo& connection, const protocol::RequestHeader& header,
+                                     const protocol::ProduceResponse& response) {
+    std::string failures;
+    for (const auto& topic : response.responses) {
+        for (const auto& partition : topic.partitionResponses) {
+            if (partition.errorCode == 0) continue;
+            if (!failures.empty()) failures += ", ";
+            failures += topic.name + "-" + std::to_string(partition.index) + " -> " +
+                        std::string(protocol::errorName(partition.errorCode));
+        }
+    }
+    if (failures.empty()) return std::nullopt;
+    spdlog::info("closing connection from {}: produce with acks=0 failed (correlation id {}, client id {}): {}",
+                 connection.peer, header.correlationId, header.clientId.value_or(""), failures);
+    return Bytes();
 }
+}  // namespace
 
 Broker::Broker(BrokerContext& context) : m_context(context), m_handlers(makeAllHandlers(context)) {
     for (auto& handler : m_handlers) m_byKey[handler->apiKey()] = handler.get();
@@ -57,6 +78,10 @@ boost::asio::awaitable<std::optional<Bytes>> Broker::handleFrame(const net::Conn
                            header.clientId.value_or(std::string())};
     std::unique_ptr<protocol::ApiMessage> response = co_await handler.handle(context, *request.body);
     if (!response) co_return std::nullopt;
+    if (header.requestApiKey == protocol::ProduceRequest::kApiKey &&
+        static_cast<const protocol::ProduceRequest&>(*request.body).acks == 0) {
+        co_return acksZeroOutcome(connection, header, static_cast<const protocol::ProduceResponse&>(*response));
+    }
     auto encoded =
         protocol::encodeResponse(header.correlationId, header.requestApiKey, header.requestApiVersion, *response);
     if (!encoded) {

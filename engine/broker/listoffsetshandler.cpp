@@ -8,6 +8,10 @@
 #include "engine/storage/logsegment.h"
 #include "engine/storage/partitionlog.h"
 
+#include <map>
+#include <string>
+#include <utility>
+
 namespace partita::broker {
 
 namespace {
@@ -19,6 +23,7 @@ constexpr int64_t kLatest = -1;
 constexpr int64_t kEarliest = -2;
 constexpr int64_t kMaxTimestamp = -3;
 constexpr int64_t kEarliestLocal = -4;
+constexpr int64_t kLatestTiered = -5;
 
 class ListOffsetsHandler final : public TypedHandler<ListOffsetsRequest, ListOffsetsResponse> {
 public:
@@ -28,11 +33,21 @@ protected:
     boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext& context,
                                                                         ListOffsetsRequest& request) override {
         auto response = std::make_unique<ListOffsetsResponse>();
+        // From v1 on, Kafka answers INVALID_REQUEST for every partition named twice in a request.
+        std::map<std::pair<std::string, int32_t>, int> named;
+        for (const auto& topic : request.topics)
+            for (const auto& partition : topic.partitions) ++named[{topic.name, partition.partitionIndex}];
         for (const auto& topic : request.topics) {
             ListOffsetsResponse::ListOffsetsTopicResponse topicResponse;
             topicResponse.name = topic.name;
             for (const auto& partition : topic.partitions) {
-                topicResponse.partitions.push_back(lookup(context, topic.name, partition));
+                if (context.apiVersion >= 1 && named[{topic.name, partition.partitionIndex}] > 1) {
+                    topicResponse.partitions.push_back(failed(partition, protocol::ErrorCode::InvalidRequest));
+                } else if (context.apiVersion >= 1 && !timestampSupported(partition.timestamp, context.apiVersion)) {
+                    topicResponse.partitions.push_back(failed(partition, protocol::ErrorCode::UnsupportedVersion));
+                } else {
+                    topicResponse.partitions.push_back(lookup(context, topic.name, partition));
+                }
             }
             response->topics.push_back(std::move(topicResponse));
         }
@@ -40,6 +55,32 @@ protected:
     }
 
 private:
+    // The special timestamps and the first version that knows each (Kafka's table); any other
+    // negative timestamp is UNSUPPORTED_VERSION.
+    static bool timestampSupported(int64_t timestamp, int16_t version) {
+        switch (timestamp) {
+            case kLatest:
+            case kEarliest:
+                return version >= 1;
+            case kMaxTimestamp:
+                return version >= 7;
+            case kEarliestLocal:
+                return version >= 8;
+            case kLatestTiered:
+                return version >= 9;
+            default:
+                return timestamp >= 0;
+        }
+    }
+
+    static ListOffsetsResponse::ListOffsetsPartitionResponse failed(
+        const ListOffsetsRequest::ListOffsetsPartition& wanted, protocol::ErrorCode error) {
+        ListOffsetsResponse::ListOffsetsPartitionResponse out;
+        out.partitionIndex = wanted.partitionIndex;
+        out.errorCode = protocol::code(error);
+        return out;
+    }
+
     ListOffsetsResponse::ListOffsetsPartitionResponse lookup(const RequestContext& context, const std::string& topic,
                                                              const ListOffsetsRequest::ListOffsetsPartition& wanted) {
         ListOffsetsResponse::ListOffsetsPartitionResponse out;
@@ -60,6 +101,9 @@ private:
             case kEarliest:
             case kEarliestLocal:
                 offset = log->logStartOffset();
+                break;
+            case kLatestTiered:
+                // No tiered storage: nothing is in remote storage (Kafka answers -1 with epoch -1).
                 break;
             case kMaxTimestamp: {
                 // The record with the largest timestamp: the segment holding it, then its first record at it.

@@ -37,8 +37,7 @@ protected:
             response->responses.push_back(std::move(topicResponse));
         }
         if (appended) m_context.waiters().notifyAll();
-        // acks=0: the client reads no answer (Kafka closes the connection on an error instead).
-        if (request.acks == 0) co_return nullptr;
+        // acks=0 too: the dispatcher sends nothing, or closes the connection if a partition failed.
         co_return response;
     }
 

@@ -119,8 +119,12 @@ Status LogManager::loadAll() {
     // From here on a crash is unclean: the marker goes before anything is written.
     fs::remove(marker, ec);
     if (Status st = syncDirectory(dir); !st) return st;
-    spdlog::info("loaded {} partition logs from {} ({} shutdown)", m_logs.size(), dir,
-                 m_hadCleanShutdown ? "clean" : "unclean");
+    if (m_logs.empty()) {
+        spdlog::info("no partition logs in {} yet", dir);
+    } else {
+        spdlog::info("loaded {} partition logs from {} ({} shutdown)", m_logs.size(), dir,
+                     m_hadCleanShutdown ? "clean" : "unclean");
+    }
     return {};
 }
 
