@@ -15,11 +15,16 @@ struct ConnectionInfo;
 
 namespace partita::broker {
 
+class RecordSlices;
+
 struct RequestContext {
     const net::ConnectionInfo& connection;
     int16_t apiVersion;
     int32_t correlationId;
     std::string clientId;
+    // Where a fetch leaves record bytes in the segment files to be sent with sendfile; null when
+    // the response must carry them itself.
+    RecordSlices* recordSlices = nullptr;
 };
 
 // Handlers are registered in one list (handlers.cpp), one file pair per API. A handler may

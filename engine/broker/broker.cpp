@@ -4,6 +4,7 @@
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/handlers.h"
+#include "engine/broker/recordslices.h"
 #include "engine/protocol/apiregistry.h"
 #include "engine/protocol/apiversionssupport.h"
 #include "engine/protocol/errorcodes.h"
@@ -19,8 +20,9 @@ constexpr int16_t kApiVersionsKey = 18;
 
 // A producer with acks=0 reads no answer. As Kafka does, the connection is closed when any
 // partition failed, so the client notices and refreshes its metadata; otherwise nothing is sent.
-std::optional<Bytes> acksZeroOutcome(const net::ConnectionInfo& connection, const protocol::RequestHeader& header,
-                                     const protocol::ProduceResponse& response) {
+std::optional<net::ResponseFrame> acksZeroOutcome(const net::ConnectionInfo& connection,
+                                                  const protocol::RequestHeader& header,
+                                                  const protocol::ProduceResponse& response) {
     std::string failures;
     for (const auto& topic : response.responses) {
         for (const auto& partition : topic.partitionResponses) {
@@ -33,7 +35,7 @@ std::optional<Bytes> acksZeroOutcome(const net::ConnectionInfo& connection, cons
     if (failures.empty()) return std::nullopt;
     spdlog::info("closing connection from {}: produce with acks=0 failed (correlation id {}, client id {}): {}",
                  connection.peer, header.correlationId, header.clientId.value_or(""), failures);
-    return Bytes();
+    return net::ResponseFrame{};
 }
 }  // namespace
 
@@ -43,39 +45,42 @@ Broker::Broker(BrokerContext& context) : m_context(context), m_handlers(makeAllH
 
 Broker::~Broker() = default;
 
-boost::asio::awaitable<std::optional<Bytes>> Broker::handleFrame(const net::ConnectionInfo& connection, Bytes frame) {
+boost::asio::awaitable<std::optional<net::ResponseFrame>> Broker::handleFrame(const net::ConnectionInfo& connection,
+                                                                              Bytes frame) {
     auto prefix = protocol::peekRequestHeader(frame.span());
     if (prefix) {
         auto it = m_byKey.find(prefix->apiKey);
         if (it != m_byKey.end() &&
             (prefix->apiVersion < it->second->minVersion() || prefix->apiVersion > it->second->maxVersion())) {
             if (prefix->apiKey == kApiVersionsKey) {
-                co_return protocol::encodeApiVersionsFallbackResponse(prefix->correlationId);
+                co_return net::ResponseFrame(protocol::encodeApiVersionsFallbackResponse(prefix->correlationId));
             }
             spdlog::warn("closing connection from {}: {} v{} is not supported (versions {}-{})", connection.peer,
                          protocol::findApi(prefix->apiKey) ? protocol::findApi(prefix->apiKey)->name : "API",
                          prefix->apiVersion, it->second->minVersion(), it->second->maxVersion());
-            co_return Bytes();
+            co_return net::ResponseFrame{};
         }
         if (it == m_byKey.end()) {
             spdlog::warn("closing connection from {}: API key {} is not served", connection.peer, prefix->apiKey);
-            co_return Bytes();
+            co_return net::ResponseFrame{};
         }
     }
     auto decoded = protocol::decodeRequest(frame);
     if (auto* error = std::get_if<protocol::RequestDecodeError>(&decoded)) {
         if (error->prefix && error->prefix->apiKey == kApiVersionsKey &&
             error->failure == protocol::RequestDecodeFailure::UnsupportedVersion) {
-            co_return protocol::encodeApiVersionsFallbackResponse(error->prefix->correlationId);
+            co_return net::ResponseFrame(protocol::encodeApiVersionsFallbackResponse(error->prefix->correlationId));
         }
         spdlog::warn("closing connection from {}: cannot parse request: {}", connection.peer, error->message);
-        co_return Bytes();
+        co_return net::ResponseFrame{};
     }
     auto& request = std::get<protocol::DecodedRequest>(decoded);
     const auto& header = request.header;
     ApiHandler& handler = *m_byKey.at(header.requestApiKey);
+    // Plaintext connections get fetched records straight from the page cache (sendfile).
+    RecordSlices slices;
     RequestContext context{connection, header.requestApiVersion, header.correlationId,
-                           header.clientId.value_or(std::string())};
+                           header.clientId.value_or(std::string()), &slices};
     std::unique_ptr<protocol::ApiMessage> response = co_await handler.handle(context, *request.body);
     if (!response) co_return std::nullopt;
     if (header.requestApiKey == protocol::ProduceRequest::kApiKey &&
@@ -88,9 +93,16 @@ boost::asio::awaitable<std::optional<Bytes>> Broker::handleFrame(const net::Conn
         // A response this version cannot carry is a bug here, not the client's: say so and close.
         spdlog::error("cannot encode {} v{} response: {}", response->messageName(), header.requestApiVersion,
                       encoded.error().message);
-        co_return Bytes();
+        co_return net::ResponseFrame{};
     }
-    co_return std::move(*encoded);
+    if (slices.empty()) co_return net::ResponseFrame(std::move(*encoded));
+    auto split = slices.split(*encoded, response->isFlexible(header.requestApiVersion));
+    if (!split) {
+        spdlog::error("cannot place the records of a {} v{} response; closing the connection", response->messageName(),
+                      header.requestApiVersion);
+        co_return net::ResponseFrame{};
+    }
+    co_return std::move(*split);
 }
 
 }  // namespace partita::broker

@@ -20,8 +20,8 @@ public:
     explicit Broker(BrokerContext& context);
     ~Broker() override;
 
-    boost::asio::awaitable<std::optional<Bytes>> handleFrame(const net::ConnectionInfo& connection,
-                                                             Bytes frame) override;
+    boost::asio::awaitable<std::optional<net::ResponseFrame>> handleFrame(const net::ConnectionInfo& connection,
+                                                                          Bytes frame) override;
 
 private:
     BrokerContext& m_context;

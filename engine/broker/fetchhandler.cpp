@@ -2,6 +2,7 @@
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/handlers.h"
+#include "engine/broker/recordslices.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/fetch.h"
@@ -81,6 +82,8 @@ private:
                                            const FetchSessions::Plan& plan, size_t& bytes, bool& anyError) {
         auto response = std::make_unique<FetchResponse>();
         response->sessionId = plan.sessionId;
+        // A new attempt of the long poll: the slices of the previous one are not in this response.
+        if (context.recordSlices) context.recordSlices->clear();
         size_t responseLimit = size_t(std::max(request.maxBytes, 0));
         bool first = true;
         for (const auto& [key, position] : plan.partitions) {
@@ -94,7 +97,8 @@ private:
             if (name.empty()) {
                 out.errorCode = protocol::code(ErrorCode::UnknownTopicId);
             } else {
-                readPartition(request, name, key.partition, position, responseLimit, first, bytes, out);
+                readPartition(request, name, key.partition, position, context.recordSlices, responseLimit, first, bytes,
+                              out);
             }
             anyError |= out.errorCode != 0;
             bool hasData = out.records && !out.records->empty();
@@ -138,8 +142,8 @@ private:
     }
 
     void readPartition(const FetchRequest& request, const std::string& topic, int32_t partition,
-                       const FetchPosition& position, size_t& responseLimit, bool& first, size_t& bytes,
-                       FetchResponse::PartitionData& out) {
+                       const FetchPosition& position, RecordSlices* recordSlices, size_t& responseLimit, bool& first,
+                       size_t& bytes, FetchResponse::PartitionData& out) {
         std::shared_ptr<storage::PartitionLog> log;
         if (ApiError e = m_context.leaderLog(topic, partition, log); !e.ok()) {
             out.errorCode = e.code;
@@ -167,14 +171,18 @@ private:
             out.records = Bytes();
             return;
         }
+        bytes += read->records.size();
+        responseLimit -= std::min<size_t>(responseLimit, read->records.size());
+        first = false;
+        if (recordSlices) {
+            out.records = recordSlices->add(read->records);
+            return;
+        }
         auto data = read->records.read();
         if (!data) {
             out.errorCode = storageError(data.error()).code;
             return;
         }
-        bytes += data->size();
-        responseLimit -= std::min(responseLimit, data->size());
-        first = false;
         out.records = std::move(*data);
     }
 

@@ -4,8 +4,12 @@
 #include "engine/net/framehandler.h"
 
 #include <spdlog/spdlog.h>
+
+#include <sys/sendfile.h>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <cerrno>
+#include <cstring>
 
 namespace partita::net {
 
@@ -79,16 +83,54 @@ private:
             }
             const uint8_t* data = buffer.get();
             Bytes frame(std::move(buffer), data, size_t(size));
-            std::optional<Bytes> response = co_await m_server.m_handler.handleFrame(m_info, std::move(frame));
+            std::optional<ResponseFrame> response = co_await m_server.m_handler.handleFrame(m_info, std::move(frame));
             if (response) {
-                if (response->empty()) co_return;
-                auto [writeError, w] = co_await asio::async_write(
-                    m_socket, asio::buffer(response->data(), response->size()), asio::as_tuple(asio::use_awaitable));
-                if (writeError) co_return;
+                if (response->closesConnection()) co_return;
+                if (!co_await send(*response)) co_return;
             }
             m_busy = false;
             m_lastActivity = std::chrono::steady_clock::now();
         }
+    }
+
+    asio::awaitable<bool> send(const ResponseFrame& response) {
+        for (const ResponseFrame::Part& part : response.parts) {
+            if (part.file.length == 0) {
+                auto [error, n] = co_await asio::async_write(
+                    m_socket, asio::buffer(part.bytes.data(), part.bytes.size()), asio::as_tuple(asio::use_awaitable));
+                if (error) co_return false;
+            } else if (!co_await sendFile(part.file)) {
+                co_return false;
+            }
+        }
+        co_return true;
+    }
+
+    // sendfile(2) straight from the page cache to the socket, waiting whenever the socket is full.
+    asio::awaitable<bool> sendFile(const FileRegion& region) {
+        boost::system::error_code ec;
+        m_socket.native_non_blocking(true, ec);
+        if (ec) co_return false;
+        off_t offset = off_t(region.offset);
+        uint64_t left = region.length;
+        while (left > 0) {
+            ssize_t n = ::sendfile(m_socket.native_handle(), region.fd, &offset, size_t(left));
+            if (n > 0) {
+                left -= uint64_t(n);
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else if (n < 0 && errno == EAGAIN) {
+                auto [waitError] =
+                    co_await m_socket.async_wait(tcp::socket::wait_write, asio::as_tuple(asio::use_awaitable));
+                if (waitError) co_return false;
+            } else {
+                // The file ended early or the socket failed: the frame cannot be completed.
+                spdlog::warn("closing connection to {}: sending records failed: {}", m_info.peer,
+                             n == 0 ? "file shorter than expected" : std::strerror(errno));
+                co_return false;
+            }
+        }
+        co_return true;
     }
 
     // connections.max.idle.ms: a connection with no request for that long is closed, as Kafka does.

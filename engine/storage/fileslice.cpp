@@ -15,6 +15,10 @@ const std::string& FileSlice::path() const {
     return m_file ? m_file->path() : none;
 }
 
+int FileSlice::fd() const {
+    return m_file ? m_file->fd() : -1;
+}
+
 Result<size_t> FileSlice::sendTo(int socketFd, uint64_t offset, size_t maxBytes) const {
     if (offset >= m_size) return size_t(0);
     off_t from = off_t(m_position + offset);

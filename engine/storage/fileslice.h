@@ -25,6 +25,10 @@ public:
     uint64_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     const std::string& path() const;
+    // For a sender that hands the descriptor to the kernel (sendfile): the descriptor, and what keeps
+    // it open until the send is done.
+    int fd() const;
+    std::shared_ptr<const void> keepAlive() const { return m_file; }
 
     // Plaintext path: sendfile(2) from `offset` bytes into the slice, at most maxBytes. Returns
     // the bytes sent; 0 means the socket would block (non-blocking) and the caller waits for it.
