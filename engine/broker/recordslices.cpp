@@ -3,6 +3,7 @@
 
 #include "engine/protocol/records/byteorder.h"
 
+#include <atomic>
 #include <cstring>
 #include <random>
 #include <string_view>
@@ -30,7 +31,16 @@ std::vector<uint8_t> lengthField(uint64_t length, bool flexible) {
 
 }  // namespace
 
-RecordSlices::RecordSlices() : m_salt((uint64_t(std::random_device{}()) << 32) | std::random_device{}()) {}
+namespace {
+// One random seed per process (random_device is far too slow to call per request), varied per frame.
+uint64_t nextSalt() {
+    static const uint64_t seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
+    static std::atomic<uint64_t> frames{0};
+    return seed ^ (frames.fetch_add(1, std::memory_order_relaxed) * 0x9e3779b97f4a7c15ULL);
+}
+}  // namespace
+
+RecordSlices::RecordSlices() : m_salt(nextSalt()) {}
 
 Bytes RecordSlices::add(const storage::FileSlice& slice) {
     Entry entry;
