@@ -66,7 +66,8 @@ for workload in "1024 200000" "100 1000000"; do
       prefix=perf-
       if [ "$size" = 100 ]; then prefix=perf-small-; fi
       name="${prefix}a$acks-$codec"
-      read -r _ ours_mb ours_p99 <<<"$(run_produce "$partitad_bs" "$name" "$msgs" "$size" "$acks" "$codec")"
+      read -r ours_rate ours_mb ours_p99 <<<"$(run_produce "$partitad_bs" "$name" "$msgs" "$size" "$acks" "$codec")"
+      if [ "$size/$acks/$codec" = "1024/1/none" ]; then peak_rate=${ours_rate:-0}; fi
       read -r _ mock_mb mock_p99 <<<"$(run_produce "$mock_bs" "$name" "$msgs" "$size" "$acks" "$codec")"
       printf '%-34s %14s %14s %8s %10s %10s\n' "produce ${size} B acks=$acks $codec" "$ours_mb" "$mock_mb" \
         "$(ratio "$ours_mb" "$mock_mb")" "$ours_p99" "$mock_p99"
@@ -77,6 +78,16 @@ for workload in "1024 200000" "100 1000000"; do
     done
   done
 done
+
+# Produce latency at half of partitad's peak 1 KiB rate (acks=1), paced, beside the mock at the same rate.
+half=$(awk -v r="${peak_rate:-0}" 'BEGIN { printf "%d", r / 2 }')
+if [ "$half" -gt 0 ]; then
+  n=$((half * 5))
+  ours=$("$build/bin/paced_producer" -b "$partitad_bs" -t paced -r "$half" -n "$n" -s 1024 -a 1 | grep RESULT || true)
+  mock=$("$build/bin/paced_producer" -b "$mock_bs" -t perf-a1-none -r "$half" -n "$n" -s 1024 -a 1 | grep RESULT || true)
+  echo "paced produce at $half msgs/s (half of partitad's 1 KiB peak), 5 s: partitad p50 $(echo "$ours" | field p50_ms) ms" \
+    "p99 $(echo "$ours" | field p99_ms) ms; mock p50 $(echo "$mock" | field p50_ms) ms p99 $(echo "$mock" | field p99_ms) ms"
+fi
 
 # Loopback TCP bandwidth, one stream, as the ceiling for 1 KB records.
 iperf_port=$(free_port)
