@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 16 << 20);
     spdlog::set_pattern("[%Y-%m-%d %H:%M:%S,%e] %^%l%$ %v");
+    // Each line out at once, also into a pipe or a file (the app and the tests read it live).
+    spdlog::flush_on(spdlog::level::info);
 
     auto config = broker::loadBrokerConfig(propertiesPath, overrides);
     if (!config) return fail(config.error().message);

@@ -6,6 +6,7 @@
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
 #include "partitadprocess.h"
+#include "rawclient.h"
 
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -14,32 +15,10 @@
 
 using namespace partita;
 using namespace partita::protocol;
+using partita::tests::call;
 using partita::tests::PartitadProcess;
 
 namespace {
-
-// One request, one response, over a blocking socket.
-template <class Response>
-std::unique_ptr<Response> call(QTcpSocket& socket, const ApiMessage& request, int16_t version) {
-    static int32_t correlation = 0;
-    RequestHeader header;
-    header.requestApiKey = request.messageApiKey();
-    header.requestApiVersion = version;
-    header.correlationId = ++correlation;
-    header.clientId = "fetch-session-test";
-    auto frame = encodeRequest(header, request);
-    if (!frame) qFatal("encode: %s", frame.error().message.c_str());
-    socket.write(reinterpret_cast<const char*>(frame->data()), qint64(frame->size()));
-    QByteArray in;
-    while (in.size() < 4 || in.size() < 4 + qFromBigEndian<qint32>(in.constData())) {
-        if (!socket.waitForReadyRead(10000)) qFatal("no response");
-        in += socket.readAll();
-    }
-    auto body = Bytes::copyOf(std::span(reinterpret_cast<const uint8_t*>(in.constData()) + 4, size_t(in.size() - 4)));
-    auto decoded = decodeResponse(body, request.messageApiKey(), version);
-    if (!decoded) qFatal("decode: %s", decoded.error().message.c_str());
-    return std::unique_ptr<Response>(static_cast<Response*>(decoded->body.release()));
-}
 
 void produce(QTcpSocket& socket, const std::string& topic, const std::string& value) {
     records::RecordBatchBuilder builder;

@@ -47,10 +47,11 @@ bool PartitadProcess::start(const QStringList& overrides) {
     m_process->start(partitadBinary(), arguments);
     if (!m_process->waitForStarted(10000)) return false;
     QDeadlineTimer deadline(20000);
+    qsizetype thisRun = m_output.size();  // an earlier run's "started" line does not count
     while (!deadline.hasExpired()) {
         m_process->waitForReadyRead(100);
         m_output += QString::fromUtf8(m_process->readAll());
-        if (m_output.contains("started;")) return true;
+        if (m_output.indexOf("started;", thisRun) >= 0) return true;
         if (m_process->state() == QProcess::NotRunning) return false;
     }
     return false;
