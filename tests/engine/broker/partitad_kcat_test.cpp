@@ -109,6 +109,14 @@ private slots:
         qint64 hourAgo = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
         auto byTime = kcat({"-b", m_broker->bootstrap(), "-Q", "-t", topic + ":0:" + QString::number(hourAgo)});
         QVERIFY2(byTime.out.contains("offset 0"), qPrintable(byTime.out + byTime.err));
+        // Consuming from a timestamp: -o s@<ms> starts at the first record at or after it.
+        auto fromTime = kcat({"-b", m_broker->bootstrap(), "-C", "-t", topic, "-o", "s@" + QString::number(hourAgo),
+                              "-e", "-f", "%s\\n"});
+        QCOMPARE(fromTime.out.split('\n', Qt::SkipEmptyParts), QStringList({"a", "b", "c"}));
+        qint64 future = QDateTime::currentMSecsSinceEpoch() + 3600 * 1000;
+        auto fromFuture = kcat({"-b", m_broker->bootstrap(), "-C", "-t", topic, "-o", "s@" + QString::number(future),
+                                "-e", "-f", "%s\\n"});
+        QVERIFY2(fromFuture.out.trimmed().isEmpty(), qPrintable(fromFuture.out + fromFuture.err));
     }
 
     void everythingSurvivesARestart() {
