@@ -21,6 +21,7 @@ namespace partita::broker {
 namespace {
 
 using storage::ConfigType;
+using storage::javaDouble;
 using storage::parseJavaDouble;
 using storage::parseJavaInteger;
 using Update = BrokerConfigDef::Update;
@@ -469,55 +470,6 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     for (size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += separator;
         out += items[i];
-    }
-    return out;
-}
-
-// Java's Double.toString, as DescribeConfigs prints a DOUBLE: plain between 10^-3 and 10^7, else d.dddE<n>.
-std::string javaDouble(double d) {
-    if (std::isnan(d)) return "NaN";
-    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-    if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
-    std::array<char, 64> buffer{};
-    auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d, std::chars_format::scientific);
-    std::string_view sci(buffer.data(), static_cast<size_t>(end - buffer.data()));
-    std::string out;
-    if (sci.front() == '-') {
-        out += '-';
-        sci.remove_prefix(1);
-    }
-    size_t e = sci.find('e');
-    std::string digits;
-    for (char c : sci.substr(0, e))
-        if (c != '.') digits += c;
-    int exponent = 0;
-    std::string_view expText = sci.substr(e + 1);
-    if (expText.front() == '+') expText.remove_prefix(1);
-    std::from_chars(expText.data(), expText.data() + expText.size(), exponent);
-    double magnitude = std::fabs(d);
-    if (magnitude >= 1e-3 && magnitude < 1e7) {
-        if (exponent >= 0) {
-            auto intLength = static_cast<size_t>(exponent) + 1;
-            if (digits.size() <= intLength) {
-                out += digits;
-                out.append(intLength - digits.size(), '0');
-                out += ".0";
-            } else {
-                out += digits.substr(0, intLength);
-                out += '.';
-                out += digits.substr(intLength);
-            }
-        } else {
-            out += "0.";
-            out.append(static_cast<size_t>(-exponent - 1), '0');
-            out += digits;
-        }
-    } else {
-        out += digits[0];
-        out += '.';
-        out += digits.size() > 1 ? digits.substr(1) : "0";
-        out += 'E';
-        out += std::to_string(exponent);
     }
     return out;
 }

@@ -1,6 +1,7 @@
-// Java's Integer/Long and Double parsing, locale-independent.
+// Java's Integer/Long and Double parsing and Double.toString, locale-independent.
 #include "engine/storage/javanumbers.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -79,6 +80,57 @@ std::optional<double> parseJavaDouble(std::string_view s) {
         return std::nullopt;
     }
     return negative ? -value : value;
+}
+
+// Java's Double.toString, which Kafka uses both in errors and in DescribeConfigs: plain notation with at
+// least one decimal between 10^-3 and 10^7, otherwise d.dddE<exp>.
+std::string javaDouble(double d) {
+    if (std::isnan(d)) return "NaN";
+    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+    if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+    std::array<char, 64> buffer{};
+    auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), d, std::chars_format::scientific);
+    std::string_view sci(buffer.data(), static_cast<size_t>(end - buffer.data()));  // "-1.25e+03"
+    std::string out;
+    if (sci.front() == '-') {
+        out += '-';
+        sci.remove_prefix(1);
+    }
+    size_t e = sci.find('e');
+    std::string digits;
+    for (char c : sci.substr(0, e))
+        if (c != '.') digits += c;
+    std::string_view expText = sci.substr(e + 1);
+    if (expText.front() == '+') expText.remove_prefix(1);
+    int exponent = 0;
+    std::from_chars(expText.data(), expText.data() + expText.size(), exponent);
+
+    double magnitude = std::fabs(d);
+    if (magnitude >= 1e-3 && magnitude < 1e7) {
+        if (exponent >= 0) {
+            auto intLength = static_cast<size_t>(exponent) + 1;
+            if (digits.size() <= intLength) {
+                out += digits;
+                out.append(intLength - digits.size(), '0');
+                out += ".0";
+            } else {
+                out += digits.substr(0, intLength);
+                out += '.';
+                out += digits.substr(intLength);
+            }
+        } else {
+            out += "0.";
+            out.append(static_cast<size_t>(-exponent - 1), '0');
+            out += digits;
+        }
+    } else {
+        out += digits[0];
+        out += '.';
+        out += digits.size() > 1 ? digits.substr(1) : "0";
+        out += 'E';
+        out += std::to_string(exponent);
+    }
+    return out;
 }
 
 }  // namespace partita::storage
