@@ -5,6 +5,7 @@
 #include "engine/cluster/metadatastore.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/produce.h"
+#include "engine/protocol/records/compression.h"
 #include "engine/protocol/records/recordconstants.h"
 #include "engine/protocol/records/recordconverter.h"
 #include "engine/storage/partitionlog.h"
@@ -85,6 +86,15 @@ private:
             // only: offsets and the leader epoch are written into it in place, with no copy.
             writable = std::span<uint8_t>(const_cast<uint8_t*>(records.data()), records.size());
         }
+        // compression.type other than "producer": the broker stores the topic's codec, as Kafka does.
+        if (config.compressionType != "producer") {
+            auto recompressed = recompress(config, Bytes(nullptr, writable.data(), writable.size()));
+            if (!recompressed) return failWith(storageError(recompressed.error()));
+            if (*recompressed) {
+                converted = std::move(**recompressed);
+                writable = converted;
+            }
+        }
         auto info = m_context.metadata().topic(topic);
         int32_t leaderEpoch = info ? info->partitions[size_t(data.index)].leaderEpoch : 0;
         auto result = log->appendAsLeader(writable, leaderEpoch);
@@ -100,6 +110,23 @@ private:
         out.logAppendTimeMs = result->logAppendTime;
         out.logStartOffset = result->logStartOffset;
         return out;
+    }
+
+    static Result<std::optional<std::vector<uint8_t>>> recompress(const storage::LogConfig& config,
+                                                                  const Bytes& records) {
+        using protocol::records::CompressionType;
+        std::optional<CompressionType> target =
+            config.compressionType == "uncompressed"
+                ? CompressionType::None
+                : protocol::records::compressionTypeFromName(config.compressionType);
+        if (!target) return makeError(ErrorKind::Unsupported, "unknown compression.type " + config.compressionType);
+        std::optional<int> level;
+        if (*target == CompressionType::Gzip && config.compressionGzipLevel != -1) level = config.compressionGzipLevel;
+        if (*target == CompressionType::Lz4) level = config.compressionLz4Level;
+        if (*target == CompressionType::Zstd) level = config.compressionZstdLevel;
+        // Decompressed batches are bounded like any message the topic accepts (plus headroom for the codec).
+        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        return protocol::records::recompressBatches(records, *target, level, limit);
     }
 
     BrokerContext& m_context;

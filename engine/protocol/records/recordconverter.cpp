@@ -2,7 +2,9 @@
 #include "engine/protocol/records/recordconverter.h"
 
 #include "engine/protocol/records/legacymessageset.h"
+#include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
+#include "engine/protocol/records/recordreader.h"
 #include "engine/protocol/records/recordset.h"
 
 #include <limits>
@@ -61,6 +63,60 @@ Result<std::vector<uint8_t>> upConvertToV2(const Bytes& records, const UpConvert
         if (!status) return status.error();
     }
     return out;
+}
+
+Result<std::optional<std::vector<uint8_t>>> recompressBatches(const Bytes& records, CompressionType target,
+                                                              std::optional<int> level, size_t maxUncompressed) {
+    // First pass: is there anything to do? Most produce requests already match.
+    bool needed = false;
+    for (size_t at = 0; at < records.size();) {
+        auto batch = RecordBatchView::parse(records.slice(at, records.size() - at));
+        if (!batch) return batch.error();
+        needed |= !batch->isControl() && batch->codecId() != int(target);
+        at += batch->sizeInBytes();
+    }
+    if (!needed) return std::optional<std::vector<uint8_t>>();
+
+    std::vector<uint8_t> out;
+    out.reserve(records.size());
+    RecordBatchBuilder builder;
+    for (size_t at = 0; at < records.size();) {
+        auto batch = RecordBatchView::parse(records.slice(at, records.size() - at));
+        if (!batch) return batch.error();
+        at += batch->sizeInBytes();
+        if (batch->isControl() || batch->codecId() == int(target)) {
+            out.insert(out.end(), batch->span().begin(), batch->span().end());
+            continue;
+        }
+        if (Status st = batch->validate(); !st) return st.error();
+        auto reader = RecordReader::open(*batch, maxUncompressed);
+        if (!reader) return reader.error();
+        builder.setBaseOffset(batch->baseOffset());
+        builder.setPartitionLeaderEpoch(batch->partitionLeaderEpoch());
+        builder.setProducer(batch->producerId(), batch->producerEpoch(), batch->baseSequence());
+        builder.setTransactional(batch->isTransactional());
+        builder.setCompression(target, level);
+        if (batch->timestampType() == TimestampType::LogAppendTime) {
+            builder.setLogAppendTime(batch->maxTimestamp());
+        } else {
+            builder.setCreateTime();
+        }
+        RecordView record;
+        while (reader->next(record)) {
+            std::vector<HeaderView> headers = record.headers();
+            if (Status st =
+                    builder.appendWithOffset(record.offset, record.timestamp, record.key, record.value, headers);
+                !st) {
+                return st.error();
+            }
+        }
+        if (!reader->status()) return reader->status().error();
+        builder.setLastOffsetDelta(batch->lastOffsetDelta());
+        auto built = builder.build();
+        if (!built) return built.error();
+        out.insert(out.end(), built->begin(), built->end());
+    }
+    return std::optional<std::vector<uint8_t>>(std::move(out));
 }
 
 }  // namespace partita::protocol::records

@@ -1,4 +1,4 @@
-// Up-conversion of legacy message sets (magic 0/1) into magic-2 batches, as Kafka does on produce.
+// Record set conversions a broker makes on produce: legacy sets up to magic 2, batches to the topic's codec.
 #pragma once
 
 #include "engine/protocol/bytes.h"
@@ -29,5 +29,12 @@ struct UpConvertOptions {
 // Magic-0 messages have no timestamp and become kNoTimestamp; magic-1 timestamps are kept,
 // with the wrapper's for LogAppendTime wrappers, and the batch is CreateTime.
 Result<std::vector<uint8_t>> upConvertToV2(const Bytes& records, const UpConvertOptions& options = {});
+
+// A topic's compression.type other than "producer": every data batch not already in `target` is
+// decoded and re-encoded with it, keeping offsets deltas, timestamps, keys, values, headers and the
+// producer fields (id, epoch, base sequence, transactional flag). Control batches stay as they are.
+// Returns nothing when every batch already uses `target` (no copy needed). Records must be magic 2.
+Result<std::optional<std::vector<uint8_t>>> recompressBatches(const Bytes& records, CompressionType target,
+                                                              std::optional<int> level, size_t maxUncompressed);
 
 }  // namespace partita::protocol::records

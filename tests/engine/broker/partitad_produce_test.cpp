@@ -1,0 +1,136 @@
+// partitad's produce path as a raw client sees it: the topic's compression.type decides what is stored.
+#include "engine/protocol/messages/createtopics.h"
+#include "engine/protocol/messages/fetch.h"
+#include "engine/protocol/messages/produce.h"
+#include "engine/protocol/records/recordbatch.h"
+#include "engine/protocol/records/recordbatchbuilder.h"
+#include "engine/protocol/records/recordreader.h"
+#include "partitadprocess.h"
+#include "rawclient.h"
+
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace partita;
+using namespace partita::protocol;
+using partita::tests::call;
+using partita::tests::PartitadProcess;
+namespace records = partita::protocol::records;
+
+namespace {
+
+void createTopic(QTcpSocket& socket, const std::string& name, const std::string& compression) {
+    CreateTopicsRequest request;
+    CreateTopicsRequest::CreatableTopic topic;
+    topic.name = name;
+    topic.numPartitions = 1;
+    topic.replicationFactor = 1;
+    topic.configs.push_back({"compression.type", compression, {}});
+    request.topics.push_back(topic);
+    QCOMPARE(call<CreateTopicsResponse>(socket, request, 7)->topics.at(0).errorCode, int16_t(0));
+}
+
+void produce(QTcpSocket& socket, const std::string& topic, records::CompressionType codec) {
+    records::RecordBatchBuilder builder;
+    builder.setCompression(codec);
+    builder.setProducer(77, 3, 0);
+    for (int i = 0; i < 10; ++i) {
+        std::string key = "k" + std::to_string(i), value = "value number " + std::to_string(i);
+        records::HeaderView header{"h", std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size())};
+        QVERIFY(builder.append(
+            1'700'000'000'000 + i, std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()),
+            std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()), std::span(&header, 1)));
+    }
+    ProduceRequest request;
+    request.acks = -1;
+    request.timeoutMs = 5000;
+    ProduceRequest::TopicProduceData t;
+    t.name = topic;
+    ProduceRequest::PartitionProduceData p;
+    p.records = Bytes::fromVector(*builder.build());
+    t.partitionData.push_back(p);
+    request.topicData.push_back(t);
+    QCOMPARE(call<ProduceResponse>(socket, request, 9)->responses.at(0).partitionResponses.at(0).errorCode, int16_t(0));
+}
+
+// The stored batch of the topic, as a consumer fetches it.
+records::RecordBatchView storedBatch(QTcpSocket& socket, const std::string& topic) {
+    FetchRequest request;
+    request.maxWaitMs = 0;
+    FetchRequest::FetchTopic t;
+    t.topic = topic;
+    FetchRequest::FetchPartition p;
+    p.partitionMaxBytes = 1 << 20;
+    t.partitions.push_back(p);
+    request.topics.push_back(t);
+    auto response = call<FetchResponse>(socket, request, 11);
+    auto batch = records::RecordBatchView::parse(*response->responses.at(0).partitions.at(0).records);
+    if (!batch) qFatal("no batch: %s", batch.error().message.c_str());
+    return *batch;
+}
+
+}  // namespace
+
+class TestPartitadProduce : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        m_broker = std::make_unique<PartitadProcess>(m_dir.path());
+        QVERIFY2(m_broker->start(), qPrintable(m_broker->output()));
+        m_socket.connectToHost("localhost", quint16(m_broker->port()));
+        QVERIFY(m_socket.waitForConnected(5000));
+    }
+
+    void topicCompressionTypeDecidesTheStoredCodec_data() {
+        QTest::addColumn<QString>("topicCodec");
+        QTest::addColumn<int>("producerCodec");
+        QTest::addColumn<int>("storedCodec");
+        QTest::newRow("producer keeps gzip") << "producer" << 1 << 1;
+        QTest::newRow("lz4 topic, uncompressed producer") << "lz4" << 0 << 3;
+        QTest::newRow("zstd topic, snappy producer") << "zstd" << 2 << 4;
+        QTest::newRow("uncompressed topic, gzip producer") << "uncompressed" << 1 << 0;
+        QTest::newRow("gzip topic, gzip producer") << "gzip" << 1 << 1;
+    }
+
+    void topicCompressionTypeDecidesTheStoredCodec() {
+        QFETCH(QString, topicCodec);
+        QFETCH(int, producerCodec);
+        QFETCH(int, storedCodec);
+        std::string topic = "codec-" + std::string(QTest::currentDataTag()).substr(0, 3) +
+                            std::to_string(producerCodec) + topicCodec.toStdString();
+        createTopic(m_socket, topic, topicCodec.toStdString());
+        produce(m_socket, topic, records::CompressionType(producerCodec));
+        records::RecordBatchView batch = storedBatch(m_socket, topic);
+        QCOMPARE(batch.codecId(), storedCodec);
+        QVERIFY(batch.validate());
+        // Everything else of the batch is as the producer sent it.
+        QCOMPARE(batch.producerId(), int64_t(77));
+        QCOMPARE(batch.producerEpoch(), int16_t(3));
+        QCOMPARE(batch.recordCount(), 10);
+        auto reader = records::RecordReader::open(batch, 1 << 20);
+        QVERIFY(reader);
+        records::RecordView record;
+        int i = 0;
+        while (reader->next(record)) {
+            std::string value(record.value->begin(), record.value->end());
+            QCOMPARE(value, "value number " + std::to_string(i));
+            QCOMPARE(record.offset, int64_t(i));
+            QCOMPARE(record.timestamp, int64_t(1'700'000'000'000 + i));
+            QCOMPARE(record.headerCount, 1);
+            ++i;
+        }
+        QCOMPARE(i, 10);
+    }
+
+    void cleanupTestCase() { QCOMPARE(m_broker->stop(), 0); }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<PartitadProcess> m_broker;
+    QTcpSocket m_socket;
+};
+
+QTEST_GUILESS_MAIN(TestPartitadProduce)
+#include "partitad_produce_test.moc"
