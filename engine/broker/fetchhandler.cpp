@@ -6,6 +6,8 @@
 #include "engine/cluster/metadatastore.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/fetch.h"
+#include "engine/protocol/records/recordconstants.h"
+#include "engine/protocol/records/recordconverter.h"
 #include "engine/storage/partitionlog.h"
 
 #include <algorithm>
@@ -20,6 +22,8 @@ using protocol::FetchRequest;
 using protocol::FetchResponse;
 
 constexpr int8_t kReadCommitted = 1;
+// Fetch v4 is the first that carries RecordBatch v2 (magic 2).
+constexpr int16_t kFirstRecordBatchVersion = 4;
 
 class FetchHandler final : public TypedHandler<FetchRequest, FetchResponse> {
 public:
@@ -97,8 +101,8 @@ private:
             if (name.empty()) {
                 out.errorCode = protocol::code(ErrorCode::UnknownTopicId);
             } else {
-                readPartition(request, name, key.partition, position, context.recordSlices, responseLimit, first, bytes,
-                              out);
+                readPartition(request, context.apiVersion, name, key.partition, position, context.recordSlices,
+                              responseLimit, first, bytes, out);
             }
             anyError |= out.errorCode != 0;
             bool hasData = out.records && !out.records->empty();
@@ -141,7 +145,7 @@ private:
         }
     }
 
-    void readPartition(const FetchRequest& request, const std::string& topic, int32_t partition,
+    void readPartition(const FetchRequest& request, int16_t version, const std::string& topic, int32_t partition,
                        const FetchPosition& position, RecordSlices* recordSlices, size_t& responseLimit, bool& first,
                        size_t& bytes, FetchResponse::PartitionData& out) {
         std::shared_ptr<storage::PartitionLog> log;
@@ -174,6 +178,10 @@ private:
         bytes += read->records.size();
         responseLimit -= std::min<size_t>(responseLimit, read->records.size());
         first = false;
+        if (version < kFirstRecordBatchVersion) {
+            downConvert(*log, read->records, version, out);
+            return;
+        }
         if (recordSlices) {
             out.records = recordSlices->add(read->records);
             return;
@@ -184,6 +192,29 @@ private:
             return;
         }
         out.records = std::move(*data);
+    }
+
+    // Fetch v0-3 clients read magic 0 (v0-1) or magic 1 (v2-3) message sets, not RecordBatch v2.
+    static void downConvert(const storage::PartitionLog& log, const storage::FileSlice& slice, int16_t version,
+                            FetchResponse::PartitionData& out) {
+        storage::LogConfig config = log.config();
+        if (!config.messageDownconversionEnable) {
+            out.errorCode = protocol::code(ErrorCode::UnsupportedVersion);
+            return;
+        }
+        auto data = slice.read();
+        if (!data) {
+            out.errorCode = storageError(data.error()).code;
+            return;
+        }
+        int8_t magic = version < 2 ? protocol::records::kMagicV0 : protocol::records::kMagicV1;
+        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        auto legacy = protocol::records::downConvertToLegacy(*data, magic, limit);
+        if (!legacy) {
+            out.errorCode = storageError(legacy.error()).code;
+            return;
+        }
+        out.records = Bytes::fromVector(std::move(*legacy));
     }
 
     BrokerContext& m_context;

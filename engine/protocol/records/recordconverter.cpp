@@ -119,4 +119,39 @@ Result<std::optional<std::vector<uint8_t>>> recompressBatches(const Bytes& recor
     return std::optional<std::vector<uint8_t>>(std::move(out));
 }
 
+Result<std::vector<uint8_t>> downConvertToLegacy(const Bytes& records, int8_t magic, size_t maxUncompressed) {
+    std::vector<uint8_t> out;
+    std::vector<LegacyMessageInput> run;
+    LegacyEncodeOptions options;
+    options.magic = magic;
+    auto flush = [&]() -> Status {
+        if (run.empty()) return {};
+        auto encoded = LegacyMessageSet::encode(run, options);
+        if (!encoded) return encoded.error();
+        out.insert(out.end(), encoded->begin(), encoded->end());
+        run.clear();
+        return {};
+    };
+    for (size_t at = 0; at < records.size();) {
+        auto batch = RecordBatchView::parse(records.slice(at, records.size() - at));
+        if (!batch) return batch.error();
+        at += batch->sizeInBytes();
+        if (batch->isControl()) continue;
+        auto reader = RecordReader::open(*batch, maxUncompressed);
+        if (!reader) return reader.error();
+        // Views into the reader's buffer: encode each batch's runs before the reader goes.
+        RecordView record;
+        while (reader->next(record)) {
+            if (!run.empty() && record.offset != options.baseOffset + int64_t(run.size())) {
+                if (Status st = flush(); !st) return st.error();
+            }
+            if (run.empty()) options.baseOffset = record.offset;
+            run.push_back({record.timestamp, record.key, record.value});
+        }
+        if (!reader->status()) return reader->status().error();
+        if (Status st = flush(); !st) return st.error();
+    }
+    return out;
+}
+
 }  // namespace partita::protocol::records

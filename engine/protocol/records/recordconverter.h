@@ -30,6 +30,12 @@ struct UpConvertOptions {
 // with the wrapper's for LogAppendTime wrappers, and the batch is CreateTime.
 Result<std::vector<uint8_t>> upConvertToV2(const Bytes& records, const UpConvertOptions& options = {});
 
+// Fetch v0-3 answers old clients in the format they read: the records of magic-2 batches as an
+// uncompressed magic-0 (Fetch v0-1) or magic-1 (v2-3) message set with the same offsets (runs of
+// consecutive offsets share one encode; compaction gaps stay gaps). Headers cannot be carried and
+// are dropped, as Kafka drops them; control batches are left out.
+Result<std::vector<uint8_t>> downConvertToLegacy(const Bytes& records, int8_t magic, size_t maxUncompressed);
+
 // A topic's compression.type other than "producer": every data batch not already in `target` is
 // decoded and re-encoded with it, keeping offsets deltas, timestamps, keys, values, headers and the
 // producer fields (id, epoch, base sequence, transactional flag). Control batches stay as they are.

@@ -2,6 +2,7 @@
 #include "engine/protocol/messages/createtopics.h"
 #include "engine/protocol/messages/fetch.h"
 #include "engine/protocol/messages/produce.h"
+#include "engine/protocol/records/legacymessageset.h"
 #include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
 #include "engine/protocol/records/recordreader.h"
@@ -122,6 +123,48 @@ private slots:
             ++i;
         }
         QCOMPARE(i, 10);
+    }
+
+    void oldFetchVersionsGetLegacyMessageSets_data() {
+        QTest::addColumn<int>("version");
+        QTest::addColumn<int>("magic");
+        QTest::newRow("v0") << 0 << 0;
+        QTest::newRow("v1") << 1 << 0;
+        QTest::newRow("v2") << 2 << 1;
+        QTest::newRow("v3") << 3 << 1;
+    }
+
+    void oldFetchVersionsGetLegacyMessageSets() {
+        QFETCH(int, version);
+        QFETCH(int, magic);
+        std::string topic = "legacy-v" + std::to_string(version);
+        createTopic(m_socket, topic, "producer");
+        produce(m_socket, topic, records::CompressionType::Lz4);
+        produce(m_socket, topic, records::CompressionType::None);
+        FetchRequest request;
+        request.maxWaitMs = 0;
+        FetchRequest::FetchTopic t;
+        t.topic = topic;
+        FetchRequest::FetchPartition p;
+        p.fetchOffset = 3;
+        p.partitionMaxBytes = 1 << 20;
+        t.partitions.push_back(p);
+        request.topics.push_back(t);
+        auto response = call<FetchResponse>(m_socket, request, int16_t(version));
+        const auto& partition = response->responses.at(0).partitions.at(0);
+        QCOMPARE(partition.errorCode, int16_t(0));
+        QCOMPARE(partition.highWatermark, int64_t(20));
+        auto messages = records::LegacyMessageSet::decode(*partition.records, 1 << 20);
+        QVERIFY2(messages, messages ? "" : messages.error().message.c_str());
+        // Whole batches from the one holding offset 3: both batches, all 20 messages, as magic `magic`.
+        QCOMPARE(messages->size(), size_t(20));
+        for (size_t i = 0; i < messages->size(); ++i) {
+            const auto& m = (*messages)[i];
+            QCOMPARE(m.offset, int64_t(i));
+            QCOMPARE(int(m.magic), magic);
+            QCOMPARE(std::string(m.value->view()), "value number " + std::to_string(i % 10));
+            if (magic == 1) QCOMPARE(m.timestamp, int64_t(1'700'000'000'000 + int64_t(i % 10)));
+        }
     }
 
     void cleanupTestCase() { QCOMPARE(m_broker->stop(), 0); }
