@@ -6,8 +6,10 @@
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/records/compression.h"
+#include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordconstants.h"
 #include "engine/protocol/records/recordconverter.h"
+#include "engine/protocol/records/recordreader.h"
 #include "engine/storage/partitionlog.h"
 
 #include <spdlog/spdlog.h>
@@ -86,6 +88,9 @@ private:
             // only: offsets and the leader epoch are written into it in place, with no copy.
             writable = std::span<uint8_t>(const_cast<uint8_t*>(records.data()), records.size());
         }
+        if (ApiError e = validateRecords(Bytes(nullptr, writable.data(), writable.size()), config); !e.ok()) {
+            return failWith(e);
+        }
         // compression.type other than "producer": the broker stores the topic's codec, as Kafka does.
         if (config.compressionType != "producer") {
             auto recompressed = recompress(config, Bytes(nullptr, writable.data(), writable.size()));
@@ -110,6 +115,29 @@ private:
         out.logAppendTimeMs = result->logAppendTime;
         out.logStartOffset = result->logStartOffset;
         return out;
+    }
+
+    // Kafka's LogValidator reads every record of a produced batch, decompressing it: a batch whose
+    // records do not decode is refused before anything is written, so consumers never get it.
+    // Transaction markers come from the coordinator, never from a producer.
+    static ApiError validateRecords(const Bytes& records, const storage::LogConfig& config) {
+        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        for (size_t at = 0; at < records.size();) {
+            auto batch = protocol::records::RecordBatchView::parse(records.slice(at, records.size() - at));
+            if (!batch) return storageError(batch.error());
+            at += batch->sizeInBytes();
+            if (batch->isControl()) {
+                return apiError(ErrorCode::InvalidRecord, "a producer cannot write transaction markers");
+            }
+            auto reader = protocol::records::RecordReader::open(*batch, limit);
+            Status valid = reader ? reader->validateAll() : Status(reader.error());
+            if (!valid) {
+                return apiError(ErrorCode::CorruptMessage,
+                                "record batch at byte " + std::to_string(at - batch->sizeInBytes()) +
+                                    " of the partition's records does not decode: " + valid.error().message);
+            }
+        }
+        return {};
     }
 
     static Result<std::optional<std::vector<uint8_t>>> recompress(const storage::LogConfig& config,

@@ -2,6 +2,8 @@
 #include "engine/protocol/messages/createtopics.h"
 #include "engine/protocol/messages/fetch.h"
 #include "engine/protocol/messages/produce.h"
+#include "engine/protocol/records/byteorder.h"
+#include "engine/protocol/records/crc32c.h"
 #include "engine/protocol/records/legacymessageset.h"
 #include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
@@ -165,6 +167,43 @@ private slots:
             QCOMPARE(std::string(m.value->view()), "value number " + std::to_string(i % 10));
             if (magic == 1) QCOMPARE(m.timestamp, int64_t(1'700'000'000'000 + int64_t(i % 10)));
         }
+    }
+
+    void recordsThatDoNotDecodeAreRefusedEvenWithAValidCrc() {
+        std::string topic = "undecodable";
+        createTopic(m_socket, topic, "producer");
+        records::RecordBatchBuilder builder;
+        std::string value = "intact";
+        QVERIFY(
+            builder.append(1, std::nullopt, std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size())));
+        auto bytes = *builder.build();
+        // The first record's length varint claims far more bytes than there are; the CRC is made right.
+        bytes[records::batch::kHeaderSize] = 0xFE;
+        bytes[records::batch::kHeaderSize + 1] = 0x7F;
+        records::storeBe32(bytes.data() + records::batch::kCrc,
+                           records::crc32c(std::span(bytes).subspan(records::batch::kAttributes)));
+        ProduceRequest request;
+        request.acks = 1;
+        request.timeoutMs = 5000;
+        ProduceRequest::TopicProduceData t;
+        t.name = topic;
+        ProduceRequest::PartitionProduceData p;
+        p.records = Bytes::fromVector(bytes);
+        t.partitionData.push_back(p);
+        request.topicData.push_back(t);
+        auto response = call<ProduceResponse>(m_socket, request, 9);
+        const auto& partition = response->responses.at(0).partitionResponses.at(0);
+        QCOMPARE(partition.errorCode, int16_t(2));  // CORRUPT_MESSAGE
+        QVERIFY(partition.errorMessage && partition.errorMessage->find("does not decode") != std::string::npos);
+        // Nothing was written.
+        FetchRequest fetch;
+        FetchRequest::FetchTopic ft;
+        ft.topic = topic;
+        FetchRequest::FetchPartition fp;
+        fp.partitionMaxBytes = 1 << 20;
+        ft.partitions.push_back(fp);
+        fetch.topics.push_back(ft);
+        QCOMPARE(call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0).highWatermark, int64_t(0));
     }
 
     void cleanupTestCase() { QCOMPARE(m_broker->stop(), 0); }
