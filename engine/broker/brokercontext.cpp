@@ -162,7 +162,12 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
     if (ApiError e = checkTopicConfigs(configs); !e.ok()) return e;
     if (validateOnly) return {};
     auto created = m_metadata.createTopic(name, replicas, configs);
-    if (!created) return apiError(ErrorCode::UnknownServerError, created.error().message);
+    if (!created) {
+        // Another request created it between the check above and now.
+        if (m_metadata.topic(name))
+            return apiError(ErrorCode::TopicAlreadyExists, "Topic '" + name + "' already exists.");
+        return apiError(ErrorCode::UnknownServerError, created.error().message);
+    }
     spdlog::info("created topic {} with {} partitions", name, replicas.size());
     return {};
 }

@@ -10,6 +10,7 @@
 #include "engine/protocol/records/recordconstants.h"
 #include "engine/protocol/records/recordconverter.h"
 #include "engine/protocol/records/recordreader.h"
+#include "engine/storage/clock.h"
 #include "engine/storage/partitionlog.h"
 
 #include <spdlog/spdlog.h>
@@ -88,7 +89,9 @@ private:
             // only: offsets and the leader epoch are written into it in place, with no copy.
             writable = std::span<uint8_t>(const_cast<uint8_t*>(records.data()), records.size());
         }
-        if (ApiError e = validateRecords(Bytes(nullptr, writable.data(), writable.size()), config); !e.ok()) {
+        if (ApiError e =
+                validateRecords(Bytes(nullptr, writable.data(), writable.size()), config, m_context.clock().nowMs());
+            !e.ok()) {
             return failWith(e);
         }
         // compression.type other than "producer": the broker stores the topic's codec, as Kafka does.
@@ -120,7 +123,7 @@ private:
     // Kafka's LogValidator reads every record of a produced batch, decompressing it: a batch whose
     // records do not decode is refused before anything is written, so consumers never get it.
     // Transaction markers come from the coordinator, never from a producer.
-    static ApiError validateRecords(const Bytes& records, const storage::LogConfig& config) {
+    static ApiError validateRecords(const Bytes& records, const storage::LogConfig& config, int64_t nowMs) {
         size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
         for (size_t at = 0; at < records.size();) {
             auto batch = protocol::records::RecordBatchView::parse(records.slice(at, records.size() - at));
@@ -130,7 +133,24 @@ private:
                 return apiError(ErrorCode::InvalidRecord, "a producer cannot write transaction markers");
             }
             auto reader = protocol::records::RecordReader::open(*batch, limit);
-            Status valid = reader ? reader->validateAll() : Status(reader.error());
+            if (!reader) return apiError(ErrorCode::CorruptMessage, reader.error().message);
+            protocol::records::RecordView record;
+            bool createTime =
+                !config.logAppendTime && batch->timestampType() == protocol::records::TimestampType::CreateTime;
+            while (reader->next(record)) {
+                // Kafka checks every record's CreateTime against the topic's bounds, not only the batch's.
+                if (createTime && record.timestamp >= 0 &&
+                    ((config.messageTimestampBeforeMaxMs != storage::kInt64Max &&
+                      nowMs - record.timestamp > config.messageTimestampBeforeMaxMs) ||
+                     (config.messageTimestampAfterMaxMs != storage::kInt64Max &&
+                      record.timestamp - nowMs > config.messageTimestampAfterMaxMs))) {
+                    return apiError(ErrorCode::InvalidTimestamp,
+                                    "Timestamp " + std::to_string(record.timestamp) + " of record at offset delta " +
+                                        std::to_string(record.offsetDelta) +
+                                        " is out of range (message.timestamp.before.max.ms / after.max.ms)");
+                }
+            }
+            Status valid = reader->status();
             if (!valid) {
                 return apiError(ErrorCode::CorruptMessage,
                                 "record batch at byte " + std::to_string(at - batch->sizeInBytes()) +

@@ -11,6 +11,7 @@
 #include "partitadprocess.h"
 #include "rawclient.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -204,6 +205,36 @@ private slots:
         ft.partitions.push_back(fp);
         fetch.topics.push_back(ft);
         QCOMPARE(call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0).highWatermark, int64_t(0));
+    }
+
+    void everyRecordsTimestampIsChecked() {
+        std::string topic = "timestamps";
+        CreateTopicsRequest create;
+        CreateTopicsRequest::CreatableTopic t;
+        t.name = topic;
+        t.numPartitions = 1;
+        t.replicationFactor = 1;
+        t.configs.push_back({"message.timestamp.before.max.ms", "86400000", {}});
+        create.topics.push_back(t);
+        QCOMPARE(call<CreateTopicsResponse>(m_socket, create, 7)->topics.at(0).errorCode, int16_t(0));
+        // The batch starts now, so its header looks fine; the second record is two days old.
+        int64_t now = QDateTime::currentMSecsSinceEpoch();
+        records::RecordBatchBuilder builder;
+        std::string value = "v";
+        auto span = std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+        QVERIFY(builder.append(now, std::nullopt, span));
+        QVERIFY(builder.append(now - 2 * 86400000LL, std::nullopt, span));
+        ProduceRequest request;
+        request.acks = 1;
+        request.timeoutMs = 5000;
+        ProduceRequest::TopicProduceData td;
+        td.name = topic;
+        ProduceRequest::PartitionProduceData p;
+        p.records = Bytes::fromVector(*builder.build());
+        td.partitionData.push_back(p);
+        request.topicData.push_back(td);
+        auto response = call<ProduceResponse>(m_socket, request, 9);
+        QCOMPARE(response->responses.at(0).partitionResponses.at(0).errorCode, int16_t(32));  // INVALID_TIMESTAMP
     }
 
     void cleanupTestCase() { QCOMPARE(m_broker->stop(), 0); }
