@@ -16,6 +16,14 @@ namespace {
 constexpr size_t kMaxTopicNameLength = 249;
 }  // namespace
 
+namespace {
+ApiError tooManyPartitions(int64_t count) {
+    return apiError(ErrorCode::InvalidPartitions, "Number of partitions " + std::to_string(count) +
+                                                      " is over the limit of " +
+                                                      std::to_string(kMaxPartitionsPerRequest) + " per request.");
+}
+}  // namespace
+
 ApiError apiError(ErrorCode code, std::string message) {
     return {protocol::code(code), std::move(message)};
 }
@@ -121,6 +129,9 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
         if (factor <= 0) {
             return apiError(ErrorCode::InvalidReplicationFactor, "Replication factor must be larger than 0.");
         }
+        if (partitions > kMaxPartitionsPerRequest) {
+            return tooManyPartitions(partitions);
+        }
         if (size_t(factor) > brokerIds.size()) {
             return apiError(ErrorCode::InvalidReplicationFactor,
                             "Unable to replicate the partition " + std::to_string(factor) +
@@ -140,6 +151,9 @@ ApiError BrokerContext::createTopic(const std::string& name, int32_t numPartitio
                 ErrorCode::InvalidRequest,
                 "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used "
                 "at the same time.");
+        }
+        if (replicas.size() > size_t(kMaxPartitionsPerRequest)) {
+            return tooManyPartitions(int64_t(replicas.size()));
         }
         for (const auto& list : replicas) {
             if (list.empty() || list.size() != replicas.front().size()) {

@@ -39,6 +39,10 @@ struct ApiError {
     bool ok() const { return code == 0; }
 };
 
+// The most partitions one request may create (KRaft's controller refuses larger batches too): a
+// bogus count must not make the broker allocate or create millions of anything.
+inline constexpr int32_t kMaxPartitionsPerRequest = 10000;
+
 // An ApiError for a Kafka error code.
 ApiError apiError(protocol::ErrorCode code, std::string message);
 

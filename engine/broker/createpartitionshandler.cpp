@@ -55,6 +55,12 @@ private:
             return apiError(ErrorCode::InvalidPartitions,
                             "Topic already has " + std::to_string(current) + " partition(s).");
         }
+        if (int64_t(topic.count) - int64_t(current) > kMaxPartitionsPerRequest) {
+            return apiError(ErrorCode::InvalidPartitions,
+                            "Adding " + std::to_string(int64_t(topic.count) - int64_t(current)) +
+                                " partitions is over the limit of " + std::to_string(kMaxPartitionsPerRequest) +
+                                " per request.");
+        }
         const size_t additional = size_t(topic.count - current);
         const size_t factor = info->partitions.empty() ? 1 : info->partitions.front().replicas.size();
         std::vector<int32_t> brokerIds;

@@ -208,6 +208,7 @@ private slots:
         request.topics.push_back(newTopic("twice", 2, 1));
         request.topics.push_back(newTopic("bad name!", 1, 1));
         request.topics.push_back(newTopic("zero", 0, 1));
+        request.topics.push_back(newTopic("two-billion", 2'000'000'000, 1));  // refused, not allocated
         request.topics.push_back(newTopic("too-many-replicas", 1, 3));
         request.topics.push_back(newTopic("bad-config", 1, 1, {{"retention.ms", "soon"}}));
         auto assigned = newTopic("assigned", -1, -1);
@@ -219,7 +220,7 @@ private slots:
         request.topics.push_back(badAssignment);
         auto response = node.call<CreateTopicsResponse>(makeCreateTopicsHandler, request, 0);
 
-        QCOMPARE(response->topics.size(), size_t(9));
+        QCOMPARE(response->topics.size(), size_t(10));
         std::map<std::string, int16_t> codes;
         std::vector<int16_t> twice;
         for (const auto& t : response->topics) {
@@ -230,6 +231,7 @@ private slots:
         QCOMPARE(twice, std::vector<int16_t>({err(ErrorCode::InvalidRequest), err(ErrorCode::InvalidRequest)}));
         QCOMPARE(codes["bad name!"], err(ErrorCode::InvalidTopicException));
         QCOMPARE(codes["zero"], err(ErrorCode::InvalidPartitions));
+        QCOMPARE(codes["two-billion"], err(ErrorCode::InvalidPartitions));
         QCOMPARE(codes["too-many-replicas"], err(ErrorCode::InvalidReplicationFactor));
         QCOMPARE(codes["bad-config"], err(ErrorCode::InvalidConfig));
         QCOMPARE(codes["assigned"], kNone);
