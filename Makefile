@@ -37,7 +37,7 @@ bench: build
 fuzz: deps
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARTITA_FUZZ=ON -DPARTITA_TESTS=ON -DPARTITA_BENCH=OFF >/dev/null
-	@cmake --build build-fuzz --target fuzz_request_frame fuzz_record_batch fuzz_log -j $(JOBS)
+	@cmake --build build-fuzz --target fuzz_request_frame fuzz_record_batch fuzz_log fuzz_broker -j $(JOBS)
 
 FUZZ_SECONDS ?= 600
 fuzz-run: fuzz

@@ -2,7 +2,8 @@
 #include "engine/broker/brokerconfig.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
+#include <span>
 
 namespace partita::broker {
 namespace {
@@ -61,7 +62,8 @@ constexpr std::string_view kMetadataVersions =
 // Kafka 3.7's KafkaConfig (with RemoteLogManagerConfig and its internal keys), plus the 3.8 compression levels
 // that storage::LogConfig already reads. Deviation: log.dir defaults to partitad's /tmp/kraft-combined-logs (the
 // directory Kafka's own KRaft sample config uses) rather than /tmp/kafka-logs.
-constexpr std::array kDefs{
+// A plain array: std::array's deduction over ~300 elements exceeds clang's fold-expression limit.
+constexpr BrokerConfigDef kDefs[]{
     noDefault("advertised.listeners", S, PB),
     noDefault("alter.config.policy.class.name", C, RO),
     row("alter.log.dirs.replication.quota.window.num", I, "11", RO, "[1,...]"),
@@ -367,7 +369,7 @@ constexpr std::array kDefs{
 };
 
 static_assert([] {
-    for (size_t i = 1; i < kDefs.size(); ++i)
+    for (size_t i = 1; i < std::size(kDefs); ++i)
         if (!(kDefs[i - 1].name < kDefs[i].name)) return false;
     return true;
 }());
@@ -375,13 +377,13 @@ static_assert([] {
 }  // namespace
 
 std::span<const BrokerConfigDef> brokerConfigDefs() {
-    return kDefs;
+    return std::span<const BrokerConfigDef>(kDefs);
 }
 
 const BrokerConfigDef* findBrokerConfig(std::string_view name) {
-    auto it = std::lower_bound(kDefs.begin(), kDefs.end(), name,
+    auto it = std::lower_bound(std::begin(kDefs), std::end(kDefs), name,
                                [](const BrokerConfigDef& def, std::string_view key) { return def.name < key; });
-    return it != kDefs.end() && it->name == name ? &*it : nullptr;
+    return it != std::end(kDefs) && it->name == name ? &*it : nullptr;
 }
 
 }  // namespace partita::broker

@@ -12,7 +12,7 @@ fi
 build=$(cd "$1" && pwd) || exit 2
 seconds=$2
 here=$(cd "$(dirname "$0")" && pwd)
-targets=(fuzz_request_frame fuzz_record_batch fuzz_log)
+targets=(fuzz_request_frame fuzz_record_batch fuzz_log fuzz_broker)
 
 # halt_on_error: the first report ends the run with a reproducer. libFuzzer's leak check needs
 # detect_leaks (ASan's default on Linux); ours come last so an inherited ASAN_OPTIONS cannot
@@ -34,6 +34,7 @@ for target in "${targets[@]}"; do
   # A copy: libFuzzer adds every input that finds new coverage to its first corpus directory,
   # and the committed seeds must stay small.
   seeds="$here/corpus/${target#fuzz_}"  # fuzz_request_frame -> corpus/request_frame
+  [ "$target" = fuzz_broker ] && seeds="$here/corpus/request_frame"  # the same frames, served
   if [ ! -d "$seeds" ]; then
     echo "run-fuzzers: no seed corpus at $seeds" >&2
     failed+=("$target (no seeds)")
