@@ -55,16 +55,13 @@ protected:
         cluster::MetadataStore& metadata = m_context.metadata();
         response->clusterId = metadata.clusterId();
         response->controllerId = metadata.controllerId();
-        for (const cluster::BrokerInfo& broker : metadata.brokers()) {
-            for (const cluster::BrokerEndpoint& endpoint : broker.endpoints) {
-                if (endpoint.listener != context.connection.listenerName) continue;
-                DescribeClusterResponse::DescribeClusterBroker out;
-                out.brokerId = broker.nodeId;
-                out.host = endpoint.host;
-                out.port = endpoint.port;
-                out.rack = broker.rack;
-                response->brokers.push_back(std::move(out));
-            }
+        for (const cluster::AdvertisedBroker& broker : metadata.brokersOn(context.connection.listenerName)) {
+            DescribeClusterResponse::DescribeClusterBroker out;
+            out.brokerId = broker.nodeId;
+            out.host = broker.host;
+            out.port = broker.port;
+            out.rack = broker.rack;
+            response->brokers.push_back(std::move(out));
         }
         response->clusterAuthorizedOperations =
             request.includeClusterAuthorizedOperations ? clusterOperations() : INT32_MIN;

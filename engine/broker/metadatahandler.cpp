@@ -23,18 +23,13 @@ protected:
                                                                         MetadataRequest& request) override {
         auto response = std::make_unique<MetadataResponse>();
         cluster::MetadataStore& metadata = m_context.metadata();
-        // Each broker is described by its endpoint on the listener this request came in on, so a
-        // client keeps using the network it reached us through.
-        for (const cluster::BrokerInfo& broker : metadata.brokers()) {
-            for (const cluster::BrokerEndpoint& endpoint : broker.endpoints) {
-                if (endpoint.listener != context.connection.listenerName) continue;
-                MetadataResponse::MetadataResponseBroker out;
-                out.nodeId = broker.nodeId;
-                out.host = endpoint.host;
-                out.port = endpoint.port;
-                out.rack = broker.rack;
-                response->brokers.push_back(std::move(out));
-            }
+        for (const cluster::AdvertisedBroker& broker : metadata.brokersOn(context.connection.listenerName)) {
+            MetadataResponse::MetadataResponseBroker out;
+            out.nodeId = broker.nodeId;
+            out.host = broker.host;
+            out.port = broker.port;
+            out.rack = broker.rack;
+            response->brokers.push_back(std::move(out));
         }
         response->clusterId = metadata.clusterId();
         response->controllerId = metadata.controllerId();

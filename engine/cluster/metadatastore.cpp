@@ -149,6 +149,18 @@ std::optional<BrokerInfo> MetadataStore::broker(int32_t nodeId) const {
     return it->second;
 }
 
+std::vector<AdvertisedBroker> MetadataStore::brokersOn(const std::string& listener) const {
+    std::lock_guard lock(m_mutex);
+    std::vector<AdvertisedBroker> out;
+    for (const auto& [id, broker] : m_brokers) {
+        for (const BrokerEndpoint& endpoint : broker.endpoints) {
+            if (endpoint.listener == listener)
+                out.push_back({broker.nodeId, endpoint.host, endpoint.port, broker.rack});
+        }
+    }
+    return out;
+}
+
 std::optional<TopicInfo> MetadataStore::topic(const std::string& name) const {
     std::lock_guard lock(m_mutex);
     auto it = m_topics.find(name);

@@ -28,6 +28,14 @@ struct BrokerInfo {
     std::optional<std::string> rack;
 };
 
+// A broker as clients reach it through one listener.
+struct AdvertisedBroker {
+    int32_t nodeId = 0;
+    std::string host;
+    int32_t port = 0;
+    std::optional<std::string> rack;
+};
+
 struct PartitionInfo {
     int32_t partition = 0;
     int32_t leader = -1;
@@ -59,6 +67,9 @@ public:
     void registerBroker(BrokerInfo broker);
     std::vector<BrokerInfo> brokers() const;
     std::optional<BrokerInfo> broker(int32_t nodeId) const;
+    // Every broker's endpoint on `listener`: Metadata and DescribeCluster describe the cluster by the
+    // listener a request came in on, so a client keeps using the network it reached us through.
+    std::vector<AdvertisedBroker> brokersOn(const std::string& listener) const;
 
     std::optional<TopicInfo> topic(const std::string& name) const;
     std::optional<TopicInfo> topicById(const Uuid& id) const;
