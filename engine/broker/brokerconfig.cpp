@@ -2,6 +2,7 @@
 // brokerconfigdefs.cpp).
 #include "engine/broker/brokerconfig.h"
 
+#include "engine/storage/configsyntax.h"
 #include "engine/storage/javanumbers.h"
 
 #include "engine/broker/propertiesfile.h"
@@ -27,6 +28,11 @@ std::string_view metadataVersions() {
 }
 
 using storage::ConfigType;
+using storage::invalidConfigValue;
+using storage::isRegexSpace;
+using storage::javaTrim;
+using storage::joinList;
+using Value = storage::ConfigValue;
 using storage::javaDouble;
 using storage::parseJavaDouble;
 using storage::parseJavaInteger;
@@ -42,34 +48,8 @@ constexpr std::string_view kDefaultProtocolMap =
     "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT";
 constexpr std::array<std::string_view, 4> kSecurityProtocols{"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"};
 
-// A value parsed as its type; only the member for that type is meaningful.
-struct Value {
-    bool boolean = false;
-    int64_t number = 0;
-    double real = 0;
-    std::string text;
-    std::vector<std::string> list;
-};
-
-Error invalidValue(std::string_view key, std::string_view shown, std::string_view rule) {
-    std::string message = "Invalid value ";
-    message.append(shown).append(" for configuration ").append(key).append(": ").append(rule);
-    return makeError(ErrorKind::InvalidArgument, std::move(message));
-}
-
 Error invalidConfig(std::string message) {
     return makeError(ErrorKind::InvalidArgument, std::move(message));
-}
-
-// Java's String.trim(), which Kafka applies to every value before parsing it.
-std::string_view javaTrim(std::string_view s) {
-    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
-    return s;
-}
-
-bool isRegexSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 std::string_view regexTrim(std::string_view s) {
@@ -109,15 +89,6 @@ std::vector<std::string> splitList(std::string_view trimmed) {
     return items;
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-    std::string out;
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += separator;
-        out += items[i];
-    }
-    return out;
-}
-
 Result<Value> parseTyped(std::string_view key, const BrokerConfigDef& def, std::string_view raw) {
     std::string_view trimmed = javaTrim(raw);
     Value value;
@@ -125,7 +96,7 @@ Result<Value> parseTyped(std::string_view key, const BrokerConfigDef& def, std::
         case ConfigType::Boolean: {
             std::string word = lower(trimmed);
             if (word != "true" && word != "false")
-                return invalidValue(key, raw, "Expected value to be either true or false");
+                return invalidConfigValue(key, raw, "Expected value to be either true or false");
             value.boolean = word == "true";
             break;
         }
@@ -142,14 +113,14 @@ Result<Value> parseTyped(std::string_view key, const BrokerConfigDef& def, std::
                 const char* rule = def.isShort                   ? "Not a number of type SHORT"
                                    : def.type == ConfigType::Int ? "Not a number of type INT"
                                                                  : "Not a number of type LONG";
-                return invalidValue(key, raw, rule);
+                return invalidConfigValue(key, raw, rule);
             }
             value.number = *parsed;
             break;
         }
         case ConfigType::Double: {
             auto parsed = parseJavaDouble(trimmed);
-            if (!parsed || std::isnan(*parsed)) return invalidValue(key, raw, "Not a number of type DOUBLE");
+            if (!parsed || std::isnan(*parsed)) return invalidConfigValue(key, raw, "Not a number of type DOUBLE");
             value.real = *parsed;
             break;
         }
@@ -213,7 +184,7 @@ Status checkRule(std::string_view key, const BrokerConfigDef& def, const Value& 
     std::string_view rule = def.validValues;
     if (rule.empty() || rule == "non-null string") return Status::success();
     if (rule == "non-empty string") {
-        if (value.text.empty()) return invalidValue(key, value.text, "String must be non-empty");
+        if (value.text.empty()) return invalidConfigValue(key, value.text, "String must be non-empty");
         return Status::success();
     }
     if (rule == "non-empty list") {  // controller.quorum.voters: {id}@{host}:{port} entries
@@ -221,14 +192,14 @@ Status checkRule(std::string_view key, const BrokerConfigDef& def, const Value& 
             size_t at = entry.find('@');
             if (at == std::string::npos || entry.find('@', at + 1) != std::string::npos ||
                 !parseJavaInteger(entry.substr(0, at), kInt32Min, kInt32Max) || !parseHostPort(entry.substr(at + 1)))
-                return invalidValue(key, join(value.list, ","),
-                                    "Each entry should be in the form `{id}@{host}:{port}`, not `" + entry + "`");
+                return invalidConfigValue(key, joinList(value.list, ","),
+                                          "Each entry should be in the form `{id}@{host}:{port}`, not `" + entry + "`");
         }
         return Status::success();
     }
     if (rule == metadataVersions()) {
         if (!isMetadataVersion(value.text))
-            return invalidValue(key, value.text, "Version " + value.text + " is not a valid version");
+            return invalidConfigValue(key, value.text, "Version " + value.text + " is not a valid version");
         return Status::success();
     }
     if (auto range = parseRange(rule)) {
@@ -239,14 +210,15 @@ Status checkRule(std::string_view key, const BrokerConfigDef& def, const Value& 
         if (range->orMinusOne) {
             if (!real && value.number == -1) return Status::success();
             if (below(range->min) || (range->max && above(*range->max)))
-                return invalidValue(key, shown,
-                                    "Value must be between " + std::to_string(range->min) + " and " +
-                                        std::to_string(range->max.value_or(0)) + " or equal to -1");
+                return invalidConfigValue(key, shown,
+                                          "Value must be between " + std::to_string(range->min) + " and " +
+                                              std::to_string(range->max.value_or(0)) + " or equal to -1");
             return Status::success();
         }
-        if (below(range->min)) return invalidValue(key, shown, "Value must be at least " + std::to_string(range->min));
+        if (below(range->min))
+            return invalidConfigValue(key, shown, "Value must be at least " + std::to_string(range->min));
         if (range->max && above(*range->max))
-            return invalidValue(key, shown, "Value must be no more than " + std::to_string(*range->max));
+            return invalidConfigValue(key, shown, "Value must be no more than " + std::to_string(*range->max));
         return Status::success();
     }
     // "[a, b, c]": the value (or each list item) must be one of them.
@@ -254,12 +226,12 @@ Status checkRule(std::string_view key, const BrokerConfigDef& def, const Value& 
     auto allowed = [&](const std::string& item) {
         return std::find(choices.begin(), choices.end(), item) != choices.end();
     };
-    const std::string oneOf = "String must be one of: " + join(choices, ", ");
+    const std::string oneOf = "String must be one of: " + joinList(choices, ", ");
     if (def.type == ConfigType::List) {
         for (const std::string& item : value.list)
-            if (!allowed(item)) return invalidValue(key, item, oneOf);
+            if (!allowed(item)) return invalidConfigValue(key, item, oneOf);
     } else if (!allowed(value.text)) {
-        return invalidValue(key, value.text, oneOf);
+        return invalidConfigValue(key, value.text, oneOf);
     }
     return Status::success();
 }
@@ -293,7 +265,8 @@ Result<std::vector<Endpoint>> parseEndpoints(std::string_view key, std::string_v
     for (const std::string& entry : splitList(javaTrim(value))) {
         if (entry.empty()) continue;
         auto fail = [&] {
-            return invalidValue(key, value, "Unable to parse " + entry + " to a broker endpoint (NAME://host:port)");
+            return invalidConfigValue(key, value,
+                                      "Unable to parse " + entry + " to a broker endpoint (NAME://host:port)");
         };
         size_t scheme = entry.rfind("://");
         if (scheme == std::string::npos || scheme == 0) return fail();
@@ -312,8 +285,8 @@ Result<std::vector<Endpoint>> parseEndpoints(std::string_view key, std::string_v
         auto port = parseJavaInteger(portText, kInt64Min, kInt64Max);
         if (!port) return fail();
         if (*port < 0 || *port > 65535)
-            return invalidValue(key, value,
-                                "Port " + std::string(portText) + " of " + entry + " is not in [0,...,65535]");
+            return invalidConfigValue(key, value,
+                                      "Port " + std::string(portText) + " of " + entry + " is not in [0,...,65535]");
         endpoints.push_back(Endpoint{upper(std::string_view(entry).substr(0, scheme)), std::string(host),
                                      static_cast<uint16_t>(*port)});
     }
@@ -328,7 +301,7 @@ Result<std::map<std::string, std::string>> parseProtocolMap(std::string_view key
     for (const std::string& entry : splitList(trimmed)) {
         size_t colon = entry.rfind(':');
         if (colon == std::string::npos)
-            return invalidValue(key, value, "Each entry must be LISTENER_NAME:SECURITY_PROTOCOL, not " + entry);
+            return invalidConfigValue(key, value, "Each entry must be LISTENER_NAME:SECURITY_PROTOCOL, not " + entry);
         std::string protocol = upper(javaTrim(std::string_view(entry).substr(colon + 1)));
         if (std::find(kSecurityProtocols.begin(), kSecurityProtocols.end(), protocol) == kSecurityProtocols.end())
             return invalidConfig("Invalid security protocol `" + std::string(javaTrim(entry.substr(colon + 1))) +
@@ -348,17 +321,18 @@ Status checkSyntax(std::string_view key, std::string_view raw, const Value& valu
         if (!parsed) return parsed.error();
     } else if (key == "security.inter.broker.protocol") {
         if (std::find(kSecurityProtocols.begin(), kSecurityProtocols.end(), value.text) == kSecurityProtocols.end())
-            return invalidValue(key, value.text, "String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
+            return invalidConfigValue(key, value.text,
+                                      "String must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
     } else if (key == "process.roles") {
         std::set<std::string> seen(value.list.begin(), value.list.end());
         if (seen.size() != value.list.size())
-            return invalidConfig("Duplicate role names found in `process.roles`: " + join(value.list, ","));
+            return invalidConfig("Duplicate role names found in `process.roles`: " + joinList(value.list, ","));
     } else if (key == "max.connections.per.ip.overrides") {
         for (const std::string& entry : splitList(value.text)) {
             size_t colon = entry.rfind(':');
             if (colon == std::string::npos || colon == 0 ||
                 !parseJavaInteger(javaTrim(std::string_view(entry).substr(colon + 1)), kInt32Min, kInt32Max))
-                return invalidValue(key, value.text, "Each entry must be host:count, not " + entry);
+                return invalidConfigValue(key, value.text, "Each entry must be host:count, not " + entry);
         }
     }
     return Status::success();
@@ -439,7 +413,8 @@ Status checkDistinct(std::string_view key, std::string_view raw, const std::vect
     std::set<std::string> names;
     for (const Endpoint& endpoint : endpoints)
         if (!names.insert(endpoint.name).second)
-            return invalidValue(key, raw, "Each listener must have a different name (" + endpoint.name + " repeats)");
+            return invalidConfigValue(key, raw,
+                                      "Each listener must have a different name (" + endpoint.name + " repeats)");
     if (!requireDistinctPorts) return Status::success();
     std::map<uint16_t, std::vector<const Endpoint*>> byPort;
     for (const Endpoint& endpoint : endpoints)
@@ -449,10 +424,11 @@ Status checkDistinct(std::string_view key, std::string_view raw, const std::vect
         bool dualStack = group.size() == 2 && ((isIpv4(group[0]->host) && isIpv6(group[1]->host)) ||
                                                (isIpv6(group[0]->host) && isIpv4(group[1]->host)));
         if (!dualStack)
-            return invalidValue(key, raw,
-                                "Each listener must have a different port unless exactly one listener has an IPv4 "
-                                "address and the other an IPv6 address (port " +
-                                    std::to_string(port) + " repeats)");
+            return invalidConfigValue(
+                key, raw,
+                "Each listener must have a different port unless exactly one listener has an IPv4 "
+                "address and the other an IPv6 address (port " +
+                    std::to_string(port) + " repeats)");
     }
     return Status::success();
 }
@@ -508,7 +484,7 @@ Status checkKRaft(const BrokerConfig& config, const Effective& eff, const std::v
     const std::string votersShown = [&] {
         std::vector<std::string> ids;
         for (const auto& [id, address] : config.controllerQuorumVoters) ids.push_back(std::to_string(id));
-        return "{" + join(ids, ", ") + "}";
+        return "{" + joinList(ids, ", ") + "}";
     }();
     if (config.controllerQuorumVoters.empty())
         return invalidConfig(
@@ -670,7 +646,7 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
     if (!nodeId) nodeId = brokerId;
     if (!nodeId)
         return invalidConfig("Missing required configuration `node.id` (or `broker.id`) which has no default value.");
-    if (*nodeId < 0) return invalidValue("node.id", std::to_string(*nodeId), "Value must be at least 0");
+    if (*nodeId < 0) return invalidConfigValue("node.id", std::to_string(*nodeId), "Value must be at least 0");
     config.nodeId = static_cast<int32_t>(*nodeId);
     config.processRoles = eff.list("process.roles");
 
@@ -746,10 +722,10 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
                 return invalidConfig(
                     "advertised.listeners listener names must be equal to or a subset of the ones "
                     "defined in listeners. Found " +
-                    join(advertisedNames, ",") +
+                    joinList(advertisedNames, ",") +
                     ". The valid options based on the current "
                     "configuration are " +
-                    join(listenerNames, ","));
+                    joinList(listenerNames, ","));
     }
 
     // The listener brokers use between themselves: named, or the one named after the security protocol.
@@ -768,7 +744,7 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
         return invalidConfig(
             "inter.broker.listener.name must be a listener name defined in advertised.listeners. The "
             "valid options based on currently configured listeners are " +
-            join(advertisedNames, ","));
+            joinList(advertisedNames, ","));
     const std::string interBrokerProtocol = protocolMap.count(config.interBrokerListenerName)
                                                 ? protocolMap.at(config.interBrokerListenerName)
                                                 : config.interBrokerListenerName;
@@ -827,8 +803,8 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
     const int64_t replicationFactor = eff.number("default.replication.factor");
     // An INT in Kafka, but a partition's replica count travels as an INT16 in CreateTopics.
     if (replicationFactor < 1 || replicationFactor > std::numeric_limits<int16_t>::max())
-        return invalidValue("default.replication.factor", std::to_string(replicationFactor),
-                            "Value must be between 1 and 32767");
+        return invalidConfigValue("default.replication.factor", std::to_string(replicationFactor),
+                                  "Value must be between 1 and 32767");
     config.defaultReplicationFactor = static_cast<int16_t>(replicationFactor);
     config.messageMaxBytes = eff.int32("message.max.bytes");
     config.socketRequestMaxBytes = eff.int32("socket.request.max.bytes");
@@ -905,7 +881,7 @@ std::optional<std::string> brokerConfigValue(const BrokerConfig& config, std::st
         case ConfigType::Double:
             return javaDouble(parsed->real);
         case ConfigType::List:
-            return join(parsed->list, ",");
+            return joinList(parsed->list, ",");
         case ConfigType::String:
         case ConfigType::Password:
         case ConfigType::Class:

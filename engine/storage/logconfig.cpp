@@ -1,6 +1,7 @@
 // LogConfig: Kafka's topic-level config table, value parsing and validation, broker-level defaults and printing.
 #include "engine/storage/logconfig.h"
 
+#include "engine/storage/configsyntax.h"
 #include "engine/storage/javanumbers.h"
 
 #include <algorithm>
@@ -198,39 +199,14 @@ static_assert([] {
     return true;
 }());
 
+using Value = ConfigValue;
+
 const Spec& specOf(const TopicConfigDef* def) {
     return kSpecs[static_cast<size_t>(def - kDefs.data())];
 }
 
-// A value parsed as its ConfigType; only the member for that type is meaningful.
-struct Value {
-    bool boolean = false;
-    int64_t number = 0;
-    double real = 0;
-    std::string text;
-    std::vector<std::string> list;
-};
-
-Error invalidValue(std::string_view key, std::string_view shown, std::string_view rule) {
-    std::string message = "Invalid value ";
-    message.append(shown).append(" for configuration ").append(key).append(": ").append(rule);
-    return makeError(ErrorKind::InvalidArgument, std::move(message));
-}
-
 Error unknownName(std::string_view name) {
     return makeError(ErrorKind::InvalidArgument, "Unknown topic config name: " + std::string(name));
-}
-
-// Java's String.trim(): every character up to and including the space, on both ends.
-std::string_view javaTrim(std::string_view s) {
-    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
-    return s;
-}
-
-// Java's regex \s, which Kafka's list splitting strips around each comma.
-bool isRegexSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
@@ -261,15 +237,6 @@ std::vector<std::string> splitList(std::string_view trimmed) {
     return items;
 }
 
-std::string joinList(const std::vector<std::string>& items, std::string_view separator) {
-    std::string out;
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += separator;
-        out += items[i];
-    }
-    return out;
-}
-
 std::string joinChoices(std::span<const std::string_view> choices) {
     std::string out;
     for (size_t i = 0; i < choices.size(); ++i) {
@@ -287,7 +254,7 @@ Result<Value> parseTyped(std::string_view key, ConfigType type, std::string_view
             if (equalsIgnoreCase(trimmed, "true")) {
                 value.boolean = true;
             } else if (!equalsIgnoreCase(trimmed, "false")) {
-                return invalidValue(key, raw, "Expected value to be either true or false");
+                return invalidConfigValue(key, raw, "Expected value to be either true or false");
             }
             break;
         case ConfigType::Int:
@@ -296,14 +263,14 @@ Result<Value> parseTyped(std::string_view key, ConfigType type, std::string_view
             auto parsed = parseJavaInteger(trimmed, isInt ? kInt32Min : std::numeric_limits<int64_t>::min(),
                                            isInt ? kInt32Max : kInt64Max);
             if (!parsed)
-                return invalidValue(key, raw, isInt ? "Not a number of type INT" : "Not a number of type LONG");
+                return invalidConfigValue(key, raw, isInt ? "Not a number of type INT" : "Not a number of type LONG");
             value.number = *parsed;
             break;
         }
         case ConfigType::Double: {
             auto parsed = parseJavaDouble(trimmed);
             // Java would accept NaN and let it slip past every range check; a NaN ratio means nothing.
-            if (!parsed || std::isnan(*parsed)) return invalidValue(key, raw, "Not a number of type DOUBLE");
+            if (!parsed || std::isnan(*parsed)) return invalidConfigValue(key, raw, "Not a number of type DOUBLE");
             value.real = *parsed;
             break;
         }
@@ -361,50 +328,50 @@ Status checkRule(std::string_view key, const Spec& spec, const Value& value, std
             break;
         case Rule::AtLeast:
             if (value.number < spec.min)
-                return invalidValue(key, display(), "Value must be at least " + std::to_string(spec.min));
+                return invalidConfigValue(key, display(), "Value must be at least " + std::to_string(spec.min));
             break;
         case Rule::Between:
             if (type == ConfigType::Double) {
                 if (value.real < static_cast<double>(spec.min))
-                    return invalidValue(key, display(), "Value must be at least " + std::to_string(spec.min));
+                    return invalidConfigValue(key, display(), "Value must be at least " + std::to_string(spec.min));
                 if (value.real > static_cast<double>(spec.max))
-                    return invalidValue(key, display(), "Value must be no more than " + std::to_string(spec.max));
+                    return invalidConfigValue(key, display(), "Value must be no more than " + std::to_string(spec.max));
             } else {
                 if (value.number < spec.min)
-                    return invalidValue(key, display(), "Value must be at least " + std::to_string(spec.min));
+                    return invalidConfigValue(key, display(), "Value must be at least " + std::to_string(spec.min));
                 if (value.number > spec.max)
-                    return invalidValue(key, display(), "Value must be no more than " + std::to_string(spec.max));
+                    return invalidConfigValue(key, display(), "Value must be no more than " + std::to_string(spec.max));
             }
             break;
         case Rule::GzipLevel:
             // -1 is zlib's "default compression", allowed besides 1..9.
             if (value.number > spec.max || (value.number < spec.min && value.number != -1))
-                return invalidValue(key, display(),
-                                    "Value must be between " + std::to_string(spec.min) + " and " +
-                                        std::to_string(spec.max) + " or equal to -1");
+                return invalidConfigValue(key, display(),
+                                          "Value must be between " + std::to_string(spec.min) + " and " +
+                                              std::to_string(spec.max) + " or equal to -1");
             break;
         case Rule::OneOf:
             for (std::string_view choice : spec.choices)
                 if (value.text == choice) return Status::success();
-            return invalidValue(key, display(), "String must be one of: " + joinChoices(spec.choices));
+            return invalidConfigValue(key, display(), "String must be one of: " + joinChoices(spec.choices));
         case Rule::ListOf:
             for (const std::string& item : value.list) {
                 bool known = false;
                 for (std::string_view choice : spec.choices) known = known || item == choice;
-                if (!known) return invalidValue(key, item, "String must be one of: " + joinChoices(spec.choices));
+                if (!known) return invalidConfigValue(key, item, "String must be one of: " + joinChoices(spec.choices));
             }
             break;
         case Rule::ThrottledReplicas: {
             bool allPairs = true;
             for (const std::string& item : value.list) allPairs = allPairs && isThrottledReplicaEntry(javaTrim(item));
             if (!allPairs && joinList(value.list, "") != "*")
-                return invalidValue(key, "[" + joinList(value.list, ", ") + "]",
-                                    "Value must be the literal '*' or a list of " + std::string(kThrottledRule));
+                return invalidConfigValue(key, "[" + joinList(value.list, ", ") + "]",
+                                          "Value must be the literal '*' or a list of " + std::string(kThrottledRule));
             break;
         }
         case Rule::MetadataVersion:
             if (!isMetadataVersion(value.text))
-                return invalidValue(key, value.text, "Version " + value.text + " is not a valid version");
+                return invalidConfigValue(key, value.text, "Version " + value.text + " is not a valid version");
             break;
     }
     return Status::success();
@@ -518,7 +485,7 @@ Result<std::optional<Value>> brokerDefault(const Spec& spec, const std::map<std:
         // The broker reads any negative retention as unlimited, and refuses zero.
         if (value.number < 0) value.number = -1;
         if (value.number == 0)
-            return invalidValue(chosen.name, asWritten, "Value must be -1 (unlimited) or at least 1");
+            return invalidConfigValue(chosen.name, asWritten, "Value must be -1 (unlimited) or at least 1");
         return std::optional<Value>{std::move(value)};
     }
     bool isNumber = spec.def.type == ConfigType::Int || spec.def.type == ConfigType::Long;
@@ -532,32 +499,33 @@ Result<std::optional<Value>> brokerDefault(const Spec& spec, const std::map<std:
 // The checks Kafka makes across configs when a topic is created or altered.
 Status checkCombination(const LogConfig& config, bool remoteStorageSystemEnabled) {
     if (config.minCompactionLagMs > config.maxCompactionLagMs)
-        return invalidValue(
+        return invalidConfigValue(
             "min.compaction.lag.ms", std::to_string(config.minCompactionLagMs),
             "Value must not be more than max.compaction.lag.ms (" + std::to_string(config.maxCompactionLagMs) + ")");
     if (!config.remoteStorageEnable) return Status::success();
     if (!remoteStorageSystemEnabled)
-        return invalidValue("remote.storage.enable", "true",
-                            "Tiered storage is disabled on this broker (remote.log.storage.system.enable=false)");
+        return invalidConfigValue("remote.storage.enable", "true",
+                                  "Tiered storage is disabled on this broker (remote.log.storage.system.enable=false)");
     if (config.compactEnabled)
-        return invalidValue("remote.storage.enable", "true",
-                            "Remote log storage is not supported for compacted topics");
+        return invalidConfigValue("remote.storage.enable", "true",
+                                  "Remote log storage is not supported for compacted topics");
     if (config.retentionBytes > -1 && config.localRetentionBytes != -2) {
         if (config.localRetentionBytes == -1)
-            return invalidValue(
+            return invalidConfigValue(
                 "local.retention.bytes", "-1",
                 "Value must not be -1 when retention.bytes is " + std::to_string(config.retentionBytes));
         if (config.localRetentionBytes > config.retentionBytes)
-            return invalidValue(
+            return invalidConfigValue(
                 "local.retention.bytes", std::to_string(config.localRetentionBytes),
                 "Value must not be more than retention.bytes (" + std::to_string(config.retentionBytes) + ")");
     }
     if (config.retentionMs != -1 && config.localRetentionMs != -2) {
         if (config.localRetentionMs == -1)
-            return invalidValue("local.retention.ms", "-1",
-                                "Value must not be -1 when retention.ms is " + std::to_string(config.retentionMs));
+            return invalidConfigValue(
+                "local.retention.ms", "-1",
+                "Value must not be -1 when retention.ms is " + std::to_string(config.retentionMs));
         if (config.localRetentionMs > config.retentionMs)
-            return invalidValue(
+            return invalidConfigValue(
                 "local.retention.ms", std::to_string(config.localRetentionMs),
                 "Value must not be more than retention.ms (" + std::to_string(config.retentionMs) + ")");
     }
