@@ -43,6 +43,12 @@ struct ApiError {
 // bogus count must not make the broker allocate or create millions of anything.
 inline constexpr int32_t kMaxPartitionsPerRequest = 10000;
 
+// How far the broker decompresses one batch (validating a produce, recompressing, down-converting a
+// fetch): a compression ratio of 64 over max.message.bytes, beyond which a batch is a bomb, not data.
+inline size_t decompressionLimit(const storage::LogConfig& config) {
+    return size_t(std::max(config.maxMessageBytes, 1)) * 64;
+}
+
 // An ApiError for a Kafka error code.
 ApiError apiError(protocol::ErrorCode code, std::string message);
 

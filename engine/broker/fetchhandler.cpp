@@ -208,7 +208,7 @@ private:
             return;
         }
         int8_t magic = version < 2 ? protocol::records::kMagicV0 : protocol::records::kMagicV1;
-        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        size_t limit = decompressionLimit(config);
         auto legacy = protocol::records::downConvertToLegacy(*data, magic, limit);
         if (!legacy) {
             out.errorCode = storageError(legacy.error()).code;

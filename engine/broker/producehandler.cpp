@@ -124,7 +124,7 @@ private:
     // records do not decode is refused before anything is written, so consumers never get it.
     // Transaction markers come from the coordinator, never from a producer.
     static ApiError validateRecords(const Bytes& records, const storage::LogConfig& config, int64_t nowMs) {
-        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        size_t limit = decompressionLimit(config);
         for (size_t at = 0; at < records.size();) {
             auto batch = protocol::records::RecordBatchView::parse(records.slice(at, records.size() - at));
             if (!batch) return storageError(batch.error());
@@ -172,8 +172,7 @@ private:
         if (*target == CompressionType::Gzip && config.compressionGzipLevel != -1) level = config.compressionGzipLevel;
         if (*target == CompressionType::Lz4) level = config.compressionLz4Level;
         if (*target == CompressionType::Zstd) level = config.compressionZstdLevel;
-        // Decompressed batches are bounded like any message the topic accepts (plus headroom for the codec).
-        size_t limit = size_t(std::max(config.maxMessageBytes, 1)) * 64;
+        size_t limit = decompressionLimit(config);
         return protocol::records::recompressBatches(records, *target, level, limit);
     }
 
