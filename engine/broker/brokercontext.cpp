@@ -1,7 +1,9 @@
 // Topic creation and deletion rules, partition log lookup, and storage errors as Kafka error codes.
 #include "engine/broker/brokercontext.h"
 
+#include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
+#include "engine/coordinator/groupcoordinator.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/storage/logmanager.h"
 #include "engine/storage/partitionlog.h"
@@ -48,6 +50,19 @@ ApiError storageError(const Error& error) {
     return apiError(ErrorCode::UnknownServerError, error.message);
 }
 
+BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metadata, storage::LogManager& logs,
+                             const storage::Clock& clock)
+    : m_config(std::move(config)),
+      m_metadata(metadata),
+      m_logs(logs),
+      m_clock(clock),
+      m_fetchSessions(size_t(std::max(0, m_config.maxIncrementalFetchSessionCacheSlots))),
+      m_offsetsTopic(makeOffsetsTopicAccess(*this)),
+      m_groups(
+          std::make_unique<coordinator::GroupCoordinator>(groupCoordinatorConfig(m_config), *m_offsetsTopic, clock)) {}
+
+BrokerContext::~BrokerContext() = default;
+
 storage::LogConfig BrokerContext::topicLogConfig(const std::string& topic) {
     std::map<std::string, std::string> overrides;
     if (auto info = m_metadata.topic(topic)) overrides = info->configs;
@@ -76,6 +91,11 @@ ApiError BrokerContext::leaderLog(const std::string& topic, int32_t partition,
     if (!created) return storageError(created.error());
     log = *created;
     return {};
+}
+
+bool BrokerContext::hasPartition(const std::string& topic, int32_t partition) {
+    auto info = m_metadata.topic(topic);
+    return info && partition >= 0 && size_t(partition) < info->partitions.size();
 }
 
 ApiError BrokerContext::validateTopicName(const std::string& name) {

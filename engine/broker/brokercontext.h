@@ -24,6 +24,11 @@ class MetadataStore;
 struct TopicInfo;
 }  // namespace partita::cluster
 
+namespace partita::coordinator {
+class GroupCoordinator;
+class OffsetsTopicAccess;
+}  // namespace partita::coordinator
+
 namespace partita::storage {
 class Clock;
 class LogManager;
@@ -55,12 +60,8 @@ ApiError apiError(protocol::ErrorCode code, std::string message);
 class BrokerContext {
 public:
     BrokerContext(BrokerConfig config, cluster::MetadataStore& metadata, storage::LogManager& logs,
-                  const storage::Clock& clock)
-        : m_config(std::move(config)),
-          m_metadata(metadata),
-          m_logs(logs),
-          m_clock(clock),
-          m_fetchSessions(size_t(std::max(0, m_config.maxIncrementalFetchSessionCacheSlots))) {}
+                  const storage::Clock& clock);
+    ~BrokerContext();
 
     const BrokerConfig& config() const { return m_config; }
     int32_t nodeId() const { return m_config.nodeId; }
@@ -69,6 +70,7 @@ public:
     const storage::Clock& clock() const { return m_clock; }
     DataWaiters& waiters() { return m_waiters; }
     FetchSessions& fetchSessions() { return m_fetchSessions; }
+    coordinator::GroupCoordinator& groups() { return *m_groups; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);
@@ -76,6 +78,8 @@ public:
     // UNKNOWN_TOPIC_OR_PARTITION if the metadata has no such partition, NOT_LEADER_OR_FOLLOWER if
     // another broker leads it.
     ApiError leaderLog(const std::string& topic, int32_t partition, std::shared_ptr<storage::PartitionLog>& log);
+    // Whether the metadata has this partition (offset commits and deletes name partitions).
+    bool hasPartition(const std::string& topic, int32_t partition);
 
     // Kafka's topic name rule: 1-249 of [a-zA-Z0-9._-], not "." or "..".
     static ApiError validateTopicName(const std::string& name);
@@ -86,6 +90,9 @@ public:
                          const std::vector<std::vector<int32_t>>& assignment,
                          const std::map<std::string, std::string>& configs, bool validateOnly);
     ApiError deleteTopic(const std::string& name);
+    // __consumer_offsets and __transaction_state are created the first time a coordinator is looked
+    // up, with the offsets.topic.* / transaction.state.log.* settings (internaltopics.cpp).
+    ApiError ensureInternalTopic(const std::string& name);
 
 private:
     ApiError checkTopicConfigs(const std::map<std::string, std::string>& configs);
@@ -96,6 +103,8 @@ private:
     const storage::Clock& m_clock;
     DataWaiters m_waiters;
     FetchSessions m_fetchSessions;
+    std::unique_ptr<coordinator::OffsetsTopicAccess> m_offsetsTopic;
+    std::unique_ptr<coordinator::GroupCoordinator> m_groups;
 };
 
 // Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).

@@ -12,6 +12,17 @@ std::vector<std::unique_ptr<ApiHandler>> makeAllHandlers(BrokerContext& context)
     handlers.push_back(makeProduceHandler(context));
     handlers.push_back(makeFetchHandler(context));
     handlers.push_back(makeListOffsetsHandler(context));
+    handlers.push_back(makeFindCoordinatorHandler(context));
+    handlers.push_back(makeJoinGroupHandler(context));
+    handlers.push_back(makeSyncGroupHandler(context));
+    handlers.push_back(makeHeartbeatHandler(context));
+    handlers.push_back(makeLeaveGroupHandler(context));
+    handlers.push_back(makeOffsetCommitHandler(context));
+    handlers.push_back(makeOffsetFetchHandler(context));
+    handlers.push_back(makeListGroupsHandler(context));
+    handlers.push_back(makeDescribeGroupsHandler(context));
+    handlers.push_back(makeDeleteGroupsHandler(context));
+    handlers.push_back(makeOffsetDeleteHandler(context));
     handlers.push_back(makeCreateTopicsHandler(context));
     handlers.push_back(makeDeleteTopicsHandler(context));
     handlers.push_back(makeCreatePartitionsHandler(context));

@@ -22,6 +22,19 @@ std::unique_ptr<ApiHandler> makeProduceHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeFetchHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeListOffsetsHandler(BrokerContext& context);
 
+// Group coordinator.
+std::unique_ptr<ApiHandler> makeFindCoordinatorHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeJoinGroupHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeSyncGroupHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeHeartbeatHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeLeaveGroupHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeOffsetCommitHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeOffsetFetchHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeListGroupsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeGroupsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDeleteGroupsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeOffsetDeleteHandler(BrokerContext& context);
+
 // Admin.
 std::unique_ptr<ApiHandler> makeCreateTopicsHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeDeleteTopicsHandler(BrokerContext& context);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates the C++ codec for every Kafka message spec (requests, responses, headers, data).
 
-Input: the JSON specs in ../shared/kafka-protocol/messages/ (JSON with // comments).
+Input: the JSON specs in ../shared/kafka-protocol/messages/ (JSON with // comments), plus the
+internal-topic record specs named in INTERNAL_RECORDS from ../shared/kafka-protocol/internal-records/.
 Output (committed, so a fresh clone builds without the specs):
   engine/protocol/messages/<api>.h/.cpp   one pair per API key (request + response),
                                           per header and per data struct
@@ -22,6 +23,13 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 # ---------------------------------------------------------------- policy tables
+
+# Records of the internal topics that the coordinators read and write (key and value of each
+# record type); the KIP-848 and share-group records are not served, so not generated.
+INTERNAL_RECORDS = [
+    "OffsetCommitKey", "OffsetCommitValue", "GroupMetadataKey", "GroupMetadataValue",
+    "TransactionLogKey", "TransactionLogValue",
+]
 
 # Spec primitive type -> (C++ type, Reader call, Writer call)
 PRIMITIVES = {
@@ -841,12 +849,14 @@ class Gen:
 
 # ---------------------------------------------------------------- whole-tree output
 
-def render_all(spec_dir: str):
+def render_all(spec_dir: str, internal_dir: str):
     files = {}
     messages = []
     for fn in sorted(os.listdir(spec_dir)):
         if fn.endswith(".json"):
             messages.append(load_message(os.path.join(spec_dir, fn)))
+    for name in INTERNAL_RECORDS:
+        messages.append(load_message(os.path.join(internal_dir, name + ".json")))
 
     # group request+response per API key into one file pair
     groups = {}
@@ -948,14 +958,17 @@ def main() -> int:
     root = os.path.normpath(os.path.join(here, "..", "..", ".."))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--specs", default=os.path.join(root, "..", "shared", "kafka-protocol", "messages"))
+    ap.add_argument("--internal-specs",
+                    default=os.path.join(root, "..", "shared", "kafka-protocol", "internal-records"))
     ap.add_argument("--root", default=root)
     ap.add_argument("--check", action="store_true", help="report stale files instead of writing")
     args = ap.parse_args()
 
-    if not os.path.isdir(args.specs):
-        print(f"kafka_codegen: no specs at {args.specs}", file=sys.stderr)
-        return 77 if args.check else 2
-    files = render_all(args.specs)
+    for folder in (args.specs, args.internal_specs):
+        if not os.path.isdir(folder):
+            print(f"kafka_codegen: no specs at {folder}", file=sys.stderr)
+            return 77 if args.check else 2
+    files = render_all(args.specs, args.internal_specs)
     stale = []
     for rel, text in sorted(files.items()):
         path = os.path.join(args.root, rel)

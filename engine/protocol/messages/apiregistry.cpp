@@ -54,6 +54,8 @@
 #include "engine/protocol/messages/fetchsnapshot.h"
 #include "engine/protocol/messages/findcoordinator.h"
 #include "engine/protocol/messages/gettelemetrysubscriptions.h"
+#include "engine/protocol/messages/groupmetadatakey.h"
+#include "engine/protocol/messages/groupmetadatavalue.h"
 #include "engine/protocol/messages/heartbeat.h"
 #include "engine/protocol/messages/incrementalalterconfigs.h"
 #include "engine/protocol/messages/initializesharegroupstate.h"
@@ -70,6 +72,8 @@
 #include "engine/protocol/messages/listtransactions.h"
 #include "engine/protocol/messages/metadata.h"
 #include "engine/protocol/messages/offsetcommit.h"
+#include "engine/protocol/messages/offsetcommitkey.h"
+#include "engine/protocol/messages/offsetcommitvalue.h"
 #include "engine/protocol/messages/offsetdelete.h"
 #include "engine/protocol/messages/offsetfetch.h"
 #include "engine/protocol/messages/offsetforleaderepoch.h"
@@ -91,6 +95,8 @@
 #include "engine/protocol/messages/snapshotheaderrecord.h"
 #include "engine/protocol/messages/stopreplica.h"
 #include "engine/protocol/messages/syncgroup.h"
+#include "engine/protocol/messages/transactionlogkey.h"
+#include "engine/protocol/messages/transactionlogvalue.h"
 #include "engine/protocol/messages/txnoffsetcommit.h"
 #include "engine/protocol/messages/unregisterbroker.h"
 #include "engine/protocol/messages/updatefeatures.h"
@@ -203,12 +209,18 @@ constexpr DataMessageInfo kDataMessages[] = {
     {"ConsumerProtocolAssignment", 0, 3, &make<ConsumerProtocolAssignment>},
     {"ConsumerProtocolSubscription", 0, 3, &make<ConsumerProtocolSubscription>},
     {"DefaultPrincipalData", 0, 0, &make<DefaultPrincipalData>},
+    {"GroupMetadataKey", 2, 2, &make<GroupMetadataKey>},
+    {"GroupMetadataValue", 0, 4, &make<GroupMetadataValue>},
     {"KRaftVersionRecord", 0, 0, &make<KRaftVersionRecord>},
     {"LeaderChangeMessage", 0, 1, &make<LeaderChangeMessage>},
+    {"OffsetCommitKey", 0, 1, &make<OffsetCommitKey>},
+    {"OffsetCommitValue", 0, 4, &make<OffsetCommitValue>},
     {"RequestHeader", 0, 2, &make<RequestHeader>},
     {"ResponseHeader", 0, 1, &make<ResponseHeader>},
     {"SnapshotFooterRecord", 0, 0, &make<SnapshotFooterRecord>},
     {"SnapshotHeaderRecord", 0, 0, &make<SnapshotHeaderRecord>},
+    {"TransactionLogKey", 0, 0, &make<TransactionLogKey>},
+    {"TransactionLogValue", 0, 1, &make<TransactionLogValue>},
     {"VotersRecord", 0, 0, &make<VotersRecord>},
 };
 

@@ -52,6 +52,8 @@ set(PARTITA_GENERATED_MESSAGE_SOURCES
   messages/fetchsnapshot.cpp
   messages/findcoordinator.cpp
   messages/gettelemetrysubscriptions.cpp
+  messages/groupmetadatakey.cpp
+  messages/groupmetadatavalue.cpp
   messages/heartbeat.cpp
   messages/incrementalalterconfigs.cpp
   messages/initializesharegroupstate.cpp
@@ -68,6 +70,8 @@ set(PARTITA_GENERATED_MESSAGE_SOURCES
   messages/listtransactions.cpp
   messages/metadata.cpp
   messages/offsetcommit.cpp
+  messages/offsetcommitkey.cpp
+  messages/offsetcommitvalue.cpp
   messages/offsetdelete.cpp
   messages/offsetfetch.cpp
   messages/offsetforleaderepoch.cpp
@@ -89,6 +93,8 @@ set(PARTITA_GENERATED_MESSAGE_SOURCES
   messages/snapshotheaderrecord.cpp
   messages/stopreplica.cpp
   messages/syncgroup.cpp
+  messages/transactionlogkey.cpp
+  messages/transactionlogvalue.cpp
   messages/txnoffsetcommit.cpp
   messages/unregisterbroker.cpp
   messages/updatefeatures.cpp

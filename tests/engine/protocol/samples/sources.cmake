@@ -52,6 +52,8 @@ set(PARTITA_GENERATED_SAMPLE_SOURCES
   samples/fetchsnapshot_samples.cpp
   samples/findcoordinator_samples.cpp
   samples/gettelemetrysubscriptions_samples.cpp
+  samples/groupmetadatakey_samples.cpp
+  samples/groupmetadatavalue_samples.cpp
   samples/heartbeat_samples.cpp
   samples/incrementalalterconfigs_samples.cpp
   samples/initializesharegroupstate_samples.cpp
@@ -68,6 +70,8 @@ set(PARTITA_GENERATED_SAMPLE_SOURCES
   samples/listtransactions_samples.cpp
   samples/metadata_samples.cpp
   samples/offsetcommit_samples.cpp
+  samples/offsetcommitkey_samples.cpp
+  samples/offsetcommitvalue_samples.cpp
   samples/offsetdelete_samples.cpp
   samples/offsetfetch_samples.cpp
   samples/offsetforleaderepoch_samples.cpp
@@ -89,6 +93,8 @@ set(PARTITA_GENERATED_SAMPLE_SOURCES
   samples/snapshotheaderrecord_samples.cpp
   samples/stopreplica_samples.cpp
   samples/syncgroup_samples.cpp
+  samples/transactionlogkey_samples.cpp
+  samples/transactionlogvalue_samples.cpp
   samples/txnoffsetcommit_samples.cpp
   samples/unregisterbroker_samples.cpp
   samples/updatefeatures_samples.cpp

@@ -1,0 +1,23 @@
+// The internal topics of the coordinators: how they are created and how the group coordinator reaches its logs.
+#pragma once
+
+#include <memory>
+
+namespace partita::coordinator {
+class OffsetsTopicAccess;
+struct GroupCoordinatorConfig;
+}  // namespace partita::coordinator
+
+namespace partita::broker {
+
+inline constexpr const char* kTransactionStateTopic = "__transaction_state";
+
+class BrokerContext;
+struct BrokerConfig;
+
+// The group coordinator's settings from the broker's (offsets.*, group.*).
+coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& config);
+// __consumer_offsets through the broker: created on first use, appends wake waiting fetches.
+std::unique_ptr<coordinator::OffsetsTopicAccess> makeOffsetsTopicAccess(BrokerContext& context);
+
+}  // namespace partita::broker
