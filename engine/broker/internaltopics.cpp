@@ -41,6 +41,10 @@ private:
 
 }  // namespace
 
+bool isCoordinatorTopic(std::string_view name) {
+    return name == coordinator::kOffsetsTopic || name == kTransactionStateTopic;
+}
+
 coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& config) {
     coordinator::GroupCoordinatorConfig out;
     out.offsetsTopicNumPartitions = config.offsetsTopicNumPartitions;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 namespace partita::coordinator {
 class OffsetsTopicAccess;
@@ -14,6 +15,10 @@ inline constexpr const char* kTransactionStateTopic = "__transaction_state";
 
 class BrokerContext;
 struct BrokerConfig;
+
+// __consumer_offsets or __transaction_state: created with their own settings, written only by
+// their coordinators.
+bool isCoordinatorTopic(std::string_view name);
 
 // The group coordinator's settings from the broker's (offsets.*, group.*).
 coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& config);

@@ -2,6 +2,7 @@
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/handlers.h"
+#include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/net/framehandler.h"
 #include "engine/protocol/errorcodes.h"
@@ -50,7 +51,10 @@ protected:
                 topic = metadata.topicById(wanted.topicId);
             }
             if (!topic && wanted.name && mayCreate) {
-                ApiError created = m_context.createTopic(*wanted.name, -1, -1, {}, {}, false);
+                // The coordinators' topics get their own settings whoever asks for them first.
+                ApiError created = isCoordinatorTopic(*wanted.name)
+                                       ? m_context.ensureInternalTopic(*wanted.name)
+                                       : m_context.createTopic(*wanted.name, -1, -1, {}, {}, false);
                 if (created.ok() || created.code == protocol::code(protocol::ErrorCode::TopicAlreadyExists)) {
                     topic = metadata.topic(*wanted.name);
                 } else {

@@ -2,6 +2,7 @@
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/handlers.h"
+#include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/produce.h"
@@ -61,6 +62,11 @@ private:
         }
         std::shared_ptr<storage::PartitionLog> log;
         if (ApiError e = m_context.leaderLog(topic, data.index, log); !e.ok()) return failWith(e);
+        // The coordinators own their topics; a client's records there would be read back as their state.
+        if (isCoordinatorTopic(topic)) {
+            return failWith(
+                {protocol::code(ErrorCode::InvalidTopicException), "Cannot append to internal topic " + topic});
+        }
         storage::LogConfig config = log->config();
         if (request.acks == -1) {
             auto info = m_context.metadata().topic(topic);
