@@ -2,6 +2,7 @@
 #include "engine/protocol/reader.h"
 
 #include <bit>
+#include <limits>
 
 namespace partita::protocol {
 
@@ -87,6 +88,11 @@ int64_t Reader::readLength(bool compact, bool int16Length) {
     if (!ok()) return 0;
     if (length < -1) {
         fail("negative length " + std::to_string(length));
+        return 0;
+    }
+    // Kafka's readers refuse strings over 32767 bytes, compact ones too: such a request does not parse.
+    if (int16Length && length > std::numeric_limits<int16_t>::max()) {
+        fail("string of " + std::to_string(length) + " bytes is longer than Kafka's 32767");
         return 0;
     }
     if (length > static_cast<int64_t>(remaining())) {

@@ -40,12 +40,12 @@ void Writer::writeVarlong(int64_t v) {
 }
 
 void Writer::writeString(std::string_view s, bool compact) {
+    // Kafka caps every string at 32767 bytes, compact ones too (its readers refuse longer ones).
+    if (s.size() > static_cast<size_t>(std::numeric_limits<int16_t>::max()))
+        return fail("string of " + std::to_string(s.size()) + " bytes is longer than Kafka's 32767");
     if (compact) {
-        if (s.size() >= std::numeric_limits<uint32_t>::max()) return fail("string too long");
         writeUnsignedVarint(static_cast<uint32_t>(s.size() + 1));
     } else {
-        if (s.size() > static_cast<size_t>(std::numeric_limits<int16_t>::max()))
-            return fail("string of " + std::to_string(s.size()) + " bytes does not fit an int16 length");
         writeInt16(static_cast<int16_t>(s.size()));
     }
     writeRaw(s.data(), s.size());

@@ -169,16 +169,17 @@ private slots:
         expectLogLine(QStringLiteral("request of %1 bytes is over socket.request.max.bytes (%2)")
                           .arg(kMaxRequestBytes + 1)
                           .arg(kMaxRequestBytes));
-        // Exactly at the limit is allowed: an ApiVersions v3 padded through its client software name.
+        // Exactly at the limit is allowed: an ApiVersions v3 padded through its client software name
+        // and version (Kafka caps each string at 32767 bytes).
         ApiVersionsRequest padded;
-        padded.clientSoftwareVersion = "1.0";
-        padded.clientSoftwareName = "x";
+        padded.clientSoftwareName = std::string(32767, 'p');
+        padded.clientSoftwareVersion = "1";
         QByteArray frame = request(18, 3, 5, padded);
-        padded.clientSoftwareName = std::string(size_t(kMaxRequestBytes + 4 - frame.size() + 1), 'p');
+        padded.clientSoftwareVersion = std::string(size_t(kMaxRequestBytes + 4 - frame.size() + 1), 'v');
         frame = request(18, 3, 5, padded);
         // The compact length grew from one byte to three: take the difference back.
-        padded.clientSoftwareName.resize(padded.clientSoftwareName.size() -
-                                         size_t(frame.size() - 4 - kMaxRequestBytes));
+        padded.clientSoftwareVersion.resize(padded.clientSoftwareVersion.size() -
+                                            size_t(frame.size() - 4 - kMaxRequestBytes));
         frame = request(18, 3, 5, padded);
         QCOMPARE(frame.size(), kMaxRequestBytes + 4);
         QTcpSocket atLimit;
