@@ -4,6 +4,7 @@
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
+#include "engine/coordinator/produceridmanager.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/storage/logmanager.h"
 #include "engine/storage/partitionlog.h"
@@ -46,6 +47,10 @@ ApiError storageError(const Error& error) {
             return apiError(ErrorCode::OffsetOutOfRange, error.message);
         case ErrorKind::Io:
             return apiError(ErrorCode::KafkaStorageError, error.message);
+        case ErrorKind::OutOfOrderSequence:
+            return apiError(ErrorCode::OutOfOrderSequenceNumber, error.message);
+        case ErrorKind::StaleProducerEpoch:
+            return apiError(ErrorCode::InvalidProducerEpoch, error.message);
     }
     return apiError(ErrorCode::UnknownServerError, error.message);
 }
@@ -59,7 +64,9 @@ BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metada
       m_fetchSessions(size_t(std::max(0, m_config.maxIncrementalFetchSessionCacheSlots))),
       m_offsetsTopic(makeOffsetsTopicAccess(*this)),
       m_groups(
-          std::make_unique<coordinator::GroupCoordinator>(groupCoordinatorConfig(m_config), *m_offsetsTopic, clock)) {}
+          std::make_unique<coordinator::GroupCoordinator>(groupCoordinatorConfig(m_config), *m_offsetsTopic, clock)),
+      m_producerIds(std::make_unique<coordinator::ProducerIdManager>(
+          [&metadata](int32_t count) { return metadata.allocateProducerIds(count); })) {}
 
 BrokerContext::~BrokerContext() = default;
 
@@ -94,8 +101,8 @@ ApiError BrokerContext::leaderLog(const std::string& topic, int32_t partition,
 }
 
 bool BrokerContext::hasPartition(const std::string& topic, int32_t partition) {
-    auto info = m_metadata.topic(topic);
-    return info && partition >= 0 && size_t(partition) < info->partitions.size();
+    auto count = m_metadata.partitionCount(topic);
+    return count && partition >= 0 && partition < *count;
 }
 
 ApiError BrokerContext::validateTopicName(const std::string& name) {

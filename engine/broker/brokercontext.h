@@ -27,6 +27,7 @@ struct TopicInfo;
 namespace partita::coordinator {
 class GroupCoordinator;
 class OffsetsTopicAccess;
+class ProducerIdManager;
 }  // namespace partita::coordinator
 
 namespace partita::storage {
@@ -71,6 +72,7 @@ public:
     DataWaiters& waiters() { return m_waiters; }
     FetchSessions& fetchSessions() { return m_fetchSessions; }
     coordinator::GroupCoordinator& groups() { return *m_groups; }
+    coordinator::ProducerIdManager& producerIds() { return *m_producerIds; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);
@@ -105,6 +107,7 @@ private:
     FetchSessions m_fetchSessions;
     std::unique_ptr<coordinator::OffsetsTopicAccess> m_offsetsTopic;
     std::unique_ptr<coordinator::GroupCoordinator> m_groups;
+    std::unique_ptr<coordinator::ProducerIdManager> m_producerIds;
 };
 
 // Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).

@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<ApiHandler>> makeAllHandlers(BrokerContext& context)
     handlers.push_back(makeProduceHandler(context));
     handlers.push_back(makeFetchHandler(context));
     handlers.push_back(makeListOffsetsHandler(context));
+    handlers.push_back(makeInitProducerIdHandler(context));
     handlers.push_back(makeFindCoordinatorHandler(context));
     handlers.push_back(makeJoinGroupHandler(context));
     handlers.push_back(makeSyncGroupHandler(context));

@@ -22,6 +22,9 @@ std::unique_ptr<ApiHandler> makeProduceHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeFetchHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeListOffsetsHandler(BrokerContext& context);
 
+// Producer ids and transactions.
+std::unique_ptr<ApiHandler> makeInitProducerIdHandler(BrokerContext& context);
+
 // Group coordinator.
 std::unique_ptr<ApiHandler> makeFindCoordinatorHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeJoinGroupHandler(BrokerContext& context);

@@ -76,6 +76,10 @@ Status MetadataStore::load() {
     auto corrupt = [this](const std::string& why) { return makeError(ErrorKind::Corrupt, m_path + ": " + why); };
     if (ec || !root.is_object()) return corrupt("not a JSON object");
     try {
+        // Files from before producer ids were handed out have no such field.
+        if (const json::value* next = root.as_object().if_contains("nextProducerId")) {
+            m_nextProducerId = next->to_number<int64_t>();
+        }
         for (const json::value& t : root.at("topics").as_array()) {
             TopicInfo topic;
             topic.name = json::value_to<std::string>(t.at("name"));
@@ -125,9 +129,23 @@ Status MetadataStore::persistLocked() const {
         t["partitions"] = std::move(partitions);
         topics.push_back(std::move(t));
     }
-    json::object root{{"version", 1}, {"clusterId", m_clusterId}, {"topics", std::move(topics)}};
+    json::object root{{"version", 1},
+                      {"clusterId", m_clusterId},
+                      {"nextProducerId", m_nextProducerId},
+                      {"topics", std::move(topics)}};
     std::string text = json::serialize(root);
     return storage::writeFileAtomically(m_path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+Result<int64_t> MetadataStore::allocateProducerIds(int32_t count) {
+    std::lock_guard lock(m_mutex);
+    const int64_t first = m_nextProducerId;
+    m_nextProducerId += count;
+    if (Status st = persistLocked(); !st) {
+        m_nextProducerId = first;
+        return st.error();
+    }
+    return first;
 }
 
 void MetadataStore::registerBroker(BrokerInfo broker) {
@@ -166,6 +184,13 @@ std::optional<TopicInfo> MetadataStore::topic(const std::string& name) const {
     auto it = m_topics.find(name);
     if (it == m_topics.end()) return std::nullopt;
     return it->second;
+}
+
+std::optional<int32_t> MetadataStore::partitionCount(const std::string& name) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_topics.find(name);
+    if (it == m_topics.end()) return std::nullopt;
+    return int32_t(it->second.partitions.size());
 }
 
 std::optional<TopicInfo> MetadataStore::topicById(const Uuid& id) const {

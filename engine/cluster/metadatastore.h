@@ -73,6 +73,9 @@ public:
 
     std::optional<TopicInfo> topic(const std::string& name) const;
     std::optional<TopicInfo> topicById(const Uuid& id) const;
+    // How many partitions a topic has (nullopt: no such topic), without copying its description:
+    // an offset commit checks every partition it names.
+    std::optional<int32_t> partitionCount(const std::string& name) const;
     std::vector<TopicInfo> topics() const;
 
     // `assignment[p]` is partition p's replica list, leader first.
@@ -82,6 +85,9 @@ public:
     // Appends partitions with these replica lists.
     Status addPartitions(const std::string& name, const std::vector<std::vector<int32_t>>& assignment);
     Status setTopicConfigs(const std::string& name, const std::map<std::string, std::string>& configs);
+    // Reserves `count` producer ids and returns the first: ids are never handed out twice, across
+    // restarts too (Kafka's controller hands out blocks the same way).
+    Result<int64_t> allocateProducerIds(int32_t count);
 
 private:
     MetadataStore(std::string path, std::string clusterId, int32_t controllerId)
@@ -95,6 +101,7 @@ private:
     mutable std::mutex m_mutex;
     std::map<int32_t, BrokerInfo> m_brokers;
     std::map<std::string, TopicInfo> m_topics;
+    int64_t m_nextProducerId = 0;
 };
 
 }  // namespace partita::cluster

@@ -19,6 +19,10 @@ const char* errorKindName(ErrorKind kind) {
             return "I/O error";
         case ErrorKind::OutOfRange:
             return "out of range";
+        case ErrorKind::OutOfOrderSequence:
+            return "out of order sequence";
+        case ErrorKind::StaleProducerEpoch:
+            return "stale producer epoch";
         case ErrorKind::Corrupt:
             return "corrupt";
     }

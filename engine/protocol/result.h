@@ -17,6 +17,8 @@ enum class ErrorKind {
     Io,               // the operating system refused (file, socket)
     OutOfRange,       // an offset or position outside what exists (Kafka's OFFSET_OUT_OF_RANGE)
     Corrupt,          // stored data failed a check (CRC, sizes, offsets); the message names file and position
+    OutOfOrderSequence,  // an idempotent producer's batch does not follow its previous one
+    StaleProducerEpoch,  // a producer epoch older than one the partition has seen (a zombie)
 };
 
 const char* errorKindName(ErrorKind kind);

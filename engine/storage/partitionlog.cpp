@@ -88,6 +88,8 @@ Result<AppendInfo> PartitionLog::appendAsLeader(std::span<uint8_t> recordsBytes,
     info.firstOffset = m_nextOffset;
     int64_t next = m_nextOffset;
     size_t at = 0;
+    // Sequences of producers with several batches in this one append, checked batch after batch.
+    std::map<int64_t, std::pair<int16_t, int32_t>> sequencesInThisAppend;
     // Validate everything before anything is written: the append is all batches or none.
     while (at < recordsBytes.size()) {
         std::span<uint8_t> rest = recordsBytes.subspan(at);
@@ -106,6 +108,34 @@ Result<AppendInfo> PartitionLog::appendAsLeader(std::span<uint8_t> recordsBytes,
         }
         if (batch->isControl() && !batch->isTransactional()) {
             return corruptInput("control batch without the transactional flag at byte " + std::to_string(at));
+        }
+        if (batch->producerId() >= 0 && !batch->isControl()) {
+            if (info.batchCount == 0) {
+                if (auto original = m_producerState->findDuplicate(batch->producerId(), batch->producerEpoch(),
+                                                                   batch->baseSequence(), batch->lastSequence())) {
+                    AppendInfo duplicate;
+                    duplicate.duplicate = true;
+                    duplicate.firstOffset = original->firstOffset;
+                    duplicate.lastOffset = original->lastOffset;
+                    duplicate.maxTimestamp = original->maxTimestamp;
+                    duplicate.offsetOfMaxTimestamp = original->lastOffset;
+                    duplicate.logStartOffset = m_logStartOffset;
+                    return duplicate;
+                }
+            }
+            auto earlier = sequencesInThisAppend.find(batch->producerId());
+            if (earlier == sequencesInThisAppend.end()) {
+                if (Status st = m_producerState->checkSequence(batch->producerId(), batch->producerEpoch(),
+                                                               batch->baseSequence());
+                    !st) {
+                    return st.error();
+                }
+            } else if (earlier->second.first != batch->producerEpoch() ||
+                       int64_t(batch->baseSequence()) != int64_t(earlier->second.second) + 1) {
+                return makeError(ErrorKind::OutOfOrderSequence, "producer " + std::to_string(batch->producerId()) +
+                                                                    ": batches out of sequence within one request");
+            }
+            sequencesInThisAppend[batch->producerId()] = {batch->producerEpoch(), batch->lastSequence()};
         }
         if (!m_config.logAppendTime) {
             int64_t ts = batch->maxTimestamp();

@@ -33,6 +33,8 @@ struct AppendInfo {
     int32_t batchCount = 0;
     int64_t recordCount = 0;
     uint64_t bytes = 0;
+    // A retry of a batch already in the log: nothing was written; the offsets are the original's.
+    bool duplicate = false;
 };
 
 // What a fetch gets: whole batches as a slice of one segment file, and the offsets it reports.
@@ -71,7 +73,9 @@ public:
 
     // Validates the batches (magic 2, sizes, CRC, max.message.bytes, timestamps), assigns offsets
     // in place in `records`, stamps leader epoch (and LogAppendTime if configured) and appends
-    // them all or none. Errors: Corrupt, TooLarge, Unsupported, InvalidArgument, Io.
+    // them all or none. Idempotent producers' batches are checked against the producer state: a
+    // retry of one of a producer's last five batches is not written again (AppendInfo::duplicate).
+    // Errors: Corrupt, TooLarge, Unsupported, InvalidArgument, Io, OutOfOrderSequence, StaleProducerEpoch.
     Result<AppendInfo> appendAsLeader(std::span<uint8_t> records, int32_t leaderEpoch);
     // Appends batches that already carry offsets (replication), which must follow the log end.
     Result<AppendInfo> appendAsFollower(std::span<const uint8_t> records);

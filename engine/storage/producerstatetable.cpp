@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
 namespace partita::storage {
 
@@ -114,17 +115,23 @@ Status deleteSnapshots(const std::string& partitionDir, bool (*doomed)(int64_t, 
 
 }  // namespace
 
-void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t /*baseSequence*/, int32_t lastSequence,
+void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence,
                                  int64_t firstOffset, int64_t lastOffset, int64_t maxTimestamp, bool transactional,
                                  bool control) {
     auto [it, inserted] = m_producers.try_emplace(producerId, ProducerEntry{producerId, epoch, -1, -1, 0, -1, -1, -1});
     ProducerEntry& entry = it->second;
+    auto& recent = m_recentBatches[producerId];
     if (!inserted && entry.epoch != epoch) {
         // A new epoch restarts sequences at 0: the old epoch's last batch says nothing about the new one.
         entry.epoch = epoch;
         entry.lastSequence = -1;
         entry.lastOffset = -1;
         entry.offsetDelta = 0;
+        recent.clear();
+    }
+    if (!control) {
+        recent.push_back({baseSequence, lastSequence, firstOffset, lastOffset, maxTimestamp});
+        if (recent.size() > kRecentBatches) recent.pop_front();
     }
     entry.lastTimestamp = maxTimestamp;
     if (control) {
@@ -137,6 +144,43 @@ void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t /*ba
         if (transactional && entry.currentTxnFirstOffset < 0) entry.currentTxnFirstOffset = firstOffset;
     }
     m_mapEndOffset = std::max(m_mapEndOffset, lastOffset + 1);
+}
+
+Status ProducerStateTable::checkSequence(int64_t producerId, int16_t epoch, int32_t firstSequence) const {
+    auto it = m_producers.find(producerId);
+    if (it == m_producers.end()) return {};
+    const ProducerEntry& entry = it->second;
+    if (epoch < entry.epoch) {
+        return makeError(ErrorKind::StaleProducerEpoch,
+                         "producer " + std::to_string(producerId) + " sent epoch " + std::to_string(epoch) +
+                             ", older than the last seen epoch " + std::to_string(entry.epoch));
+    }
+    if (epoch != entry.epoch) {
+        if (firstSequence == 0) return {};
+        return makeError(ErrorKind::OutOfOrderSequence, "producer " + std::to_string(producerId) + " starts epoch " +
+                                                            std::to_string(epoch) + " at sequence " +
+                                                            std::to_string(firstSequence) + " instead of 0");
+    }
+    const int32_t last = entry.lastSequence;
+    const bool inSequence = int64_t(firstSequence) == int64_t(last) + 1 ||
+                            (firstSequence == 0 && last == std::numeric_limits<int32_t>::max());
+    if (inSequence) return {};
+    return makeError(ErrorKind::OutOfOrderSequence,
+                     "producer " + std::to_string(producerId) + " epoch " + std::to_string(epoch) + ": sequence " +
+                         std::to_string(firstSequence) + " does not follow " + std::to_string(last));
+}
+
+std::optional<RecentBatch> ProducerStateTable::findDuplicate(int64_t producerId, int16_t epoch, int32_t firstSequence,
+                                                             int32_t lastSequence) const {
+    auto entry = m_producers.find(producerId);
+    auto recent = m_recentBatches.find(producerId);
+    if (entry == m_producers.end() || recent == m_recentBatches.end() || entry->second.epoch != epoch) {
+        return std::nullopt;
+    }
+    for (const RecentBatch& batch : recent->second) {
+        if (batch.firstSequence == firstSequence && batch.lastSequence == lastSequence) return batch;
+    }
+    return std::nullopt;
 }
 
 void ProducerStateTable::setCoordinatorEpoch(int64_t producerId, int32_t coordinatorEpoch) {
@@ -159,6 +203,7 @@ std::vector<ProducerEntry> ProducerStateTable::entries() const {
 
 void ProducerStateTable::clear() {
     m_producers.clear();
+    m_recentBatches.clear();
     m_mapEndOffset = 0;
 }
 
@@ -194,7 +239,15 @@ Result<std::optional<int64_t>> ProducerStateTable::loadLatestSnapshot(const std:
             if (Status s = syncDirectory(partitionDir); !s) return s.error();
             continue;
         }
-        for (const ProducerEntry& entry : *loaded) m_producers[entry.producerId] = entry;
+        for (const ProducerEntry& entry : *loaded) {
+            m_producers[entry.producerId] = entry;
+            // The snapshot holds the last batch only: a retry of it is still recognised.
+            if (entry.lastSequence >= 0 && entry.lastOffset >= 0) {
+                m_recentBatches[entry.producerId].push_back({entry.lastSequence - entry.offsetDelta, entry.lastSequence,
+                                                             entry.lastOffset - entry.offsetDelta, entry.lastOffset,
+                                                             entry.lastTimestamp});
+            }
+        }
         m_mapEndOffset = *it;
         return std::optional<int64_t>(*it);
     }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +27,15 @@ struct ProducerEntry {
     bool operator==(const ProducerEntry&) const = default;
 };
 
+// One appended data batch of a producer, kept to answer a retry of it with its original offsets.
+struct RecentBatch {
+    int32_t firstSequence = -1;
+    int32_t lastSequence = -1;
+    int64_t firstOffset = -1;
+    int64_t lastOffset = -1;
+    int64_t maxTimestamp = -1;
+};
+
 // Snapshots are <20-digit offset>.snapshot in the partition directory, in Kafka's format (v1):
 // int16 version, uint32 CRC-32C of everything after the CRC, int32 count, then per producer
 // int64 id, int16 epoch, int32 last sequence, int64 last offset, int32 offset delta,
@@ -43,6 +53,18 @@ public:
     // sequence, as Kafka does. The sequence range is taken as validated by the caller.
     void onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence, int64_t firstOffset,
                  int64_t lastOffset, int64_t maxTimestamp, bool transactional, bool control);
+    // Kafka's checks of an idempotent producer's next data batch. An epoch older than the last one
+    // seen is StaleProducerEpoch (a zombie). In the current epoch the first sequence must follow the
+    // last batch's (wrapping after INT32_MAX); a new epoch of a known producer starts at 0; either
+    // failing is OutOfOrderSequence. A producer the table does not know (new, or its batches went
+    // with retention) may start anywhere.
+    Status checkSequence(int64_t producerId, int16_t epoch, int32_t firstSequence) const;
+    // The batch of the producer's current epoch with exactly this sequence range among the last
+    // kRecentBatches it appended: a retry, answered with the original offsets and not written again.
+    std::optional<RecentBatch> findDuplicate(int64_t producerId, int16_t epoch, int32_t firstSequence,
+                                             int32_t lastSequence) const;
+    static constexpr size_t kRecentBatches = 5;
+
     // A marker's coordinator epoch is in its record, not its batch header: the log sets it here.
     void setCoordinatorEpoch(int64_t producerId, int32_t coordinatorEpoch);
 
@@ -77,6 +99,8 @@ public:
 
 private:
     std::map<int64_t, ProducerEntry> m_producers;
+    // Newest last; only batches of the producer's current epoch (a snapshot restores just the last).
+    std::map<int64_t, std::deque<RecentBatch>> m_recentBatches;
     int64_t m_mapEndOffset = 0;
 };
 

@@ -1,6 +1,7 @@
 // partitad's produce path as a raw client sees it: the topic's compression.type decides what is stored.
 #include "engine/protocol/messages/createtopics.h"
 #include "engine/protocol/messages/fetch.h"
+#include "engine/protocol/messages/initproducerid.h"
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/records/byteorder.h"
 #include "engine/protocol/records/crc32c.h"
@@ -35,16 +36,20 @@ void createTopic(QTcpSocket& socket, const std::string& name, const std::string&
     QCOMPARE(call<CreateTopicsResponse>(socket, request, 7)->topics.at(0).errorCode, int16_t(0));
 }
 
-void produce(QTcpSocket& socket, const std::string& topic, records::CompressionType codec) {
+// Ten records of a producer, starting at `firstSequence`, with acks=all; the partition's answer.
+ProduceResponse::PartitionProduceResponse produceAs(QTcpSocket& socket, const std::string& topic,
+                                                    records::CompressionType codec, int64_t producerId, int16_t epoch,
+                                                    int32_t firstSequence) {
     records::RecordBatchBuilder builder;
     builder.setCompression(codec);
-    builder.setProducer(77, 3, 0);
+    builder.setProducer(producerId, epoch, firstSequence);
     for (int i = 0; i < 10; ++i) {
         std::string key = "k" + std::to_string(i), value = "value number " + std::to_string(i);
         records::HeaderView header{"h", std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size())};
-        QVERIFY(builder.append(
+        auto st = builder.append(
             1'700'000'000'000 + i, std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()),
-            std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()), std::span(&header, 1)));
+            std::span(reinterpret_cast<const uint8_t*>(value.data()), value.size()), std::span(&header, 1));
+        if (!st) qFatal("append: %s", st.error().message.c_str());
     }
     ProduceRequest request;
     request.acks = -1;
@@ -55,7 +60,12 @@ void produce(QTcpSocket& socket, const std::string& topic, records::CompressionT
     p.records = Bytes::fromVector(*builder.build());
     t.partitionData.push_back(p);
     request.topicData.push_back(t);
-    QCOMPARE(call<ProduceResponse>(socket, request, 9)->responses.at(0).partitionResponses.at(0).errorCode, int16_t(0));
+    return call<ProduceResponse>(socket, request, 9)->responses.at(0).partitionResponses.at(0);
+}
+
+// Ten records from producer 77 starting at `firstSequence` (a repeat would be a retry), accepted.
+void produce(QTcpSocket& socket, const std::string& topic, records::CompressionType codec, int32_t firstSequence = 0) {
+    QCOMPARE(produceAs(socket, topic, codec, 77, 3, firstSequence).errorCode, int16_t(0));
 }
 
 // The stored batch of the topic, as a consumer fetches it.
@@ -143,7 +153,7 @@ private slots:
         std::string topic = "legacy-v" + std::to_string(version);
         createTopic(m_socket, topic, "producer");
         produce(m_socket, topic, records::CompressionType::Lz4);
-        produce(m_socket, topic, records::CompressionType::None);
+        produce(m_socket, topic, records::CompressionType::None, 10);
         FetchRequest request;
         request.maxWaitMs = 0;
         FetchRequest::FetchTopic t;
@@ -205,6 +215,43 @@ private slots:
         ft.partitions.push_back(fp);
         fetch.topics.push_back(ft);
         QCOMPARE(call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0).highWatermark, int64_t(0));
+    }
+
+    void idempotentRetriesGetTheirOriginalOffsetsAndSequenceErrorsAreKafkas() {
+        const std::string topic = "idempotent";
+        createTopic(m_socket, topic, "producer");
+        InitProducerIdRequest init;
+        init.transactionalId = std::nullopt;
+        init.transactionTimeoutMs = 60000;
+        auto first = call<InitProducerIdResponse>(m_socket, init, 4);
+        auto second = call<InitProducerIdResponse>(m_socket, init, 1);
+        QCOMPARE(first->errorCode, int16_t(0));
+        QCOMPARE(first->producerEpoch, int16_t(0));
+        QVERIFY(first->producerId >= 0);
+        QVERIFY(second->producerId != first->producerId);
+        const int64_t id = first->producerId;
+        const auto none = records::CompressionType::None;
+
+        QCOMPARE(produceAs(m_socket, topic, none, id, 0, 0).baseOffset, int64_t(0));
+        QCOMPARE(produceAs(m_socket, topic, none, id, 0, 10).baseOffset, int64_t(10));
+        // The first batch again (a retry after a lost answer): its offset, and nothing new written.
+        auto retry = produceAs(m_socket, topic, none, id, 0, 0);
+        QCOMPARE(retry.errorCode, int16_t(0));
+        QCOMPARE(retry.baseOffset, int64_t(0));
+        QCOMPARE(produceAs(m_socket, topic, none, id, 0, 30).errorCode, int16_t(45));  // OUT_OF_ORDER_SEQUENCE_NUMBER
+        QCOMPARE(produceAs(m_socket, topic, none, id, 1, 0).baseOffset, int64_t(20));  // a bumped epoch starts over
+        QCOMPARE(produceAs(m_socket, topic, none, id, 0, 20).errorCode, int16_t(47));  // INVALID_PRODUCER_EPOCH
+        FetchRequest fetch;
+        FetchRequest::FetchTopic ft;
+        ft.topic = topic;
+        FetchRequest::FetchPartition fp;
+        fp.partitionMaxBytes = 1 << 20;
+        ft.partitions.push_back(fp);
+        fetch.topics.push_back(ft);
+        QCOMPARE(call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0).highWatermark, int64_t(30));
+        // A transactional id needs the transaction coordinator.
+        init.transactionalId = "";
+        QCOMPARE(call<InitProducerIdResponse>(m_socket, init, 4)->errorCode, int16_t(42));  // INVALID_REQUEST
     }
 
     void everyRecordsTimestampIsChecked() {

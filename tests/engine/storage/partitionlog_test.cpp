@@ -43,6 +43,19 @@ int64_t append(PartitionLog& log, std::vector<uint8_t> batch, int32_t epoch = 0)
     return info->firstOffset;
 }
 
+// A batch of an idempotent producer: `count` records from sequence `firstSequence`.
+std::vector<uint8_t> producerBatch(int64_t producerId, int16_t epoch, int32_t firstSequence, int count) {
+    records::RecordBatchBuilder builder;
+    builder.setProducer(producerId, epoch, firstSequence);
+    for (int i = 0; i < count; ++i) {
+        auto st = builder.append(kStart + i, bytesOf("k"), bytesOf("seq-" + std::to_string(firstSequence + i)));
+        if (!st) qFatal("append: %s", st.error().message.c_str());
+    }
+    auto built = builder.build();
+    if (!built) qFatal("build: %s", built.error().message.c_str());
+    return std::move(*built);
+}
+
 std::vector<std::string> filesIn(const std::string& dir) {
     std::vector<std::string> names;
     for (auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
@@ -332,6 +345,58 @@ private slots:
         QVERIFY(deleted);
         QCOMPARE(*deleted, 2);
         QCOMPARE(readAll(*log).front().offset, cut);
+    }
+
+    void idempotentRetriesAreAnsweredWithTheOriginalOffsetsAndNotWrittenTwice() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        auto log = openLog(dir, LogConfig{}, clock);
+        append(*log, makeBatch(3, kStart));  // a plain producer first, so offsets and sequences differ
+        for (int i = 0; i < 7; ++i) QCOMPARE(append(*log, producerBatch(42, 0, i * 2, 2)), int64_t(3 + i * 2));
+        const int64_t end = log->logEndOffset();
+        const uint64_t size = log->sizeInBytes();
+
+        // Each of the last five batches, sent again, comes back with its first offset.
+        for (int i = 2; i < 7; ++i) {
+            auto retry = leaderAppend(*log, producerBatch(42, 0, i * 2, 2));
+            QVERIFY(retry);
+            QVERIFY(retry->duplicate);
+            QCOMPARE(retry->firstOffset, int64_t(3 + i * 2));
+            QCOMPARE(retry->lastOffset, int64_t(4 + i * 2));
+        }
+        QCOMPARE(log->logEndOffset(), end);
+        QCOMPARE(log->sizeInBytes(), size);
+
+        // Older than the last five, a gap, or a zombie's older epoch: Kafka's errors, nothing written.
+        auto tooOld = leaderAppend(*log, producerBatch(42, 0, 2, 2));
+        QVERIFY(!tooOld);
+        QCOMPARE(tooOld.error().kind, ErrorKind::OutOfOrderSequence);
+        auto gap = leaderAppend(*log, producerBatch(42, 0, 20, 1));
+        QVERIFY(!gap);
+        QCOMPARE(gap.error().kind, ErrorKind::OutOfOrderSequence);
+        QCOMPARE(append(*log, producerBatch(42, 1, 0, 1)), end);  // a new epoch starts at 0
+        auto zombie = leaderAppend(*log, producerBatch(42, 0, 14, 1));
+        QVERIFY(!zombie);
+        QCOMPARE(zombie.error().kind, ErrorKind::StaleProducerEpoch);
+        auto newEpochNotAtZero = leaderAppend(*log, producerBatch(42, 2, 5, 1));
+        QVERIFY(!newEpochNotAtZero);
+        QCOMPARE(newEpochNotAtZero.error().kind, ErrorKind::OutOfOrderSequence);
+        // A producer the log has never seen may start anywhere (its earlier batches may be gone).
+        QCOMPARE(append(*log, producerBatch(7, 0, 100, 1)), end + 1);
+        QCOMPARE(log->logEndOffset(), end + 2);
+
+        // After a restart the last batch of each producer is still recognised as a retry.
+        QVERIFY(log->close());
+        log.reset();
+        LoadState clean;
+        clean.cleanShutdown = true;
+        clean.recoveryPoint = end + 2;
+        log = openLog(dir, LogConfig{}, clock, clean);
+        auto afterRestart = leaderAppend(*log, producerBatch(42, 1, 0, 1));
+        QVERIFY(afterRestart);
+        QVERIFY(afterRestart->duplicate);
+        QCOMPARE(afterRestart->firstOffset, end);
+        QCOMPARE(append(*log, producerBatch(42, 1, 1, 1)), end + 2);
     }
 
     void badBatchesAreRejectedAndNothingIsWritten() {

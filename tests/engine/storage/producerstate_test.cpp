@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "engine/storage/producerstatetable.h"
@@ -42,6 +43,20 @@ private slots:
         QCOMPARE(table.mapEndOffset(), int64_t(15));
         QCOMPARE(table.size(), size_t(1));
         QVERIFY(!table.find(2));
+    }
+
+    void sequencesWrapAfterInt32MaxAndDuplicatesAreFoundInTheCurrentEpochOnly() {
+        ProducerStateTable table;
+        constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+        table.onBatch(1, 3, kMax - 1, kMax, 0, 1, 1000, false, false);
+        QVERIFY(table.checkSequence(1, 3, 0).ok());
+        QCOMPARE(table.checkSequence(1, 3, 1).error().kind, ErrorKind::OutOfOrderSequence);
+        QCOMPARE(table.checkSequence(1, 2, 0).error().kind, ErrorKind::StaleProducerEpoch);
+        QVERIFY(table.findDuplicate(1, 3, kMax - 1, kMax));
+        QVERIFY(!table.findDuplicate(1, 3, kMax - 1, kMax - 1));  // same start, different end: not a retry
+        table.onBatch(1, 4, 0, 0, 2, 2, 1000, false, false);
+        QVERIFY(!table.findDuplicate(1, 3, kMax - 1, kMax));  // the old epoch is forgotten
+        QVERIFY(table.checkSequence(99, 0, 12345).ok());      // an unknown producer
     }
 
     void transactionsOpenWithTheFirstBatchAndCloseWithTheMarker() {
