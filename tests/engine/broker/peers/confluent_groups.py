@@ -2,30 +2,12 @@
 # Usage: confluent_groups.py BOOTSTRAP SCENARIO [ARGS...]; prints one "RESULT {json}" line, or exits 2 with
 # "FAILED: ..." on stderr. Progress goes to stderr so that a failing test shows where a scenario stopped.
 import json
-import os
-import sys
-import threading
 import time
-import traceback
 
 from confluent_kafka import OFFSET_INVALID, Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-BOOTSTRAP = sys.argv[1]
-SCENARIO = sys.argv[2]
-ARGS = sys.argv[3:]
-TIMEOUT = 30  # seconds for any one client call, and for any one wait for a group to settle
-WATCHDOG = 170  # seconds for a whole scenario
-RUN = "%x%x" % (os.getpid(), int(time.time() * 1000) & 0xffffff)  # makes topic and group names unique per run
-
-
-def fail(message):
-    print("FAILED: " + message, file=sys.stderr, flush=True)
-    sys.exit(2)
-
-
-def log(message):
-    print("%.3f %s" % (time.time(), message), file=sys.stderr, flush=True)
+from groupscenarios import ARGS, BOOTSTRAP, RUN, SCENARIO, TIMEOUT, fail, log, run
 
 
 def unique(kind):
@@ -569,19 +551,6 @@ SCENARIOS = {"sync_commit": scenario_sync_commit, "async_commit": scenario_async
              "commit": scenario_commit, "committed": scenario_committed, "resume": scenario_resume,
              "groups": scenario_groups}
 
-def watchdog():
-    print("FAILED: scenario %s did not finish within %d s" % (SCENARIO, WATCHDOG), file=sys.stderr, flush=True)
-    os._exit(3)
-
 
 if __name__ == "__main__":
-    if SCENARIO not in SCENARIOS:
-        fail("unknown scenario " + SCENARIO)
-    timer = threading.Timer(WATCHDOG, watchdog)
-    timer.daemon = True
-    timer.start()
-    try:
-        result = SCENARIOS[SCENARIO]()
-    except Exception as e:  # noqa: BLE001 - any client exception is a failed scenario
-        fail("%s: %r\n%s" % (SCENARIO, e, traceback.format_exc()))
-    print("RESULT " + json.dumps(result), flush=True)
+    run(SCENARIOS)

@@ -3,9 +3,7 @@
 # "FAILED: ..." on stderr. Each KafkaConsumer runs in a thread of its own: kafka-python rejoins a group inside
 # poll(), so two members polled from one thread would wait for each other during a rebalance.
 import json
-import os
 import queue
-import sys
 import threading
 import time
 import traceback
@@ -16,21 +14,7 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
 
-BOOTSTRAP = sys.argv[1]
-SCENARIO = sys.argv[2]
-ARGS = sys.argv[3:]
-TIMEOUT = 30  # seconds for any one client call, and for any one wait for a group to settle
-WATCHDOG = 170  # seconds for a whole scenario
-RUN = "%x%x" % (os.getpid(), int(time.time() * 1000) & 0xffffff)
-
-
-def fail(message):
-    print("FAILED: " + message, file=sys.stderr, flush=True)
-    os._exit(2)  # member threads may be blocked inside the client
-
-
-def log(message):
-    print("%.3f %s" % (time.time(), message), file=sys.stderr, flush=True)
+from groupscenarios import ARGS, BOOTSTRAP, RUN, SCENARIO, TIMEOUT, fail, log, run
 
 
 def unique(kind):
@@ -325,21 +309,5 @@ SCENARIOS = {"group": scenario_group, "commit": scenario_commit, "committed": sc
              "groups": scenario_groups}
 
 
-def watchdog():
-    print("FAILED: scenario %s did not finish within %d s" % (SCENARIO, WATCHDOG), file=sys.stderr, flush=True)
-    os._exit(3)
-
-
 if __name__ == "__main__":
-    if SCENARIO not in SCENARIOS:
-        fail("unknown scenario " + SCENARIO)
-    timer = threading.Timer(WATCHDOG, watchdog)
-    timer.daemon = True
-    timer.start()
-    try:
-        result = SCENARIOS[SCENARIO]()
-    except Exception as e:  # noqa: BLE001 - any client exception is a failed scenario
-        fail("%s: %r\n%s" % (SCENARIO, e, traceback.format_exc()))
-    print("RESULT " + json.dumps(result), flush=True)
-    sys.stdout.flush()
-    os._exit(0)
+    run(SCENARIOS)
