@@ -153,8 +153,10 @@ private:
             out.errorCode = e.code;
             return;
         }
-        // No transactions yet: the last stable offset is the high watermark.
-        int64_t limit = log->highWatermark();
+        // read_committed consumers read up to the last stable offset, everyone else to the high watermark.
+        const bool readCommitted = request.isolationLevel == kReadCommitted;
+        const int64_t lastStable = log->lastStableOffset();
+        int64_t limit = readCommitted ? lastStable : log->highWatermark();
         size_t maxBytes = std::min<size_t>(size_t(std::max(position.partitionMaxBytes, 0)), responseLimit);
         // Kafka's progress rule: the first partition with data returns at least one whole batch
         // even when it is bigger than the limits, so a consumer is never stuck behind it.
@@ -162,15 +164,28 @@ private:
         if (!read) {
             out.errorCode = storageError(read.error()).code;
             out.highWatermark = log->highWatermark();
-            out.lastStableOffset = out.highWatermark;
+            out.lastStableOffset = lastStable;
             out.logStartOffset = log->logStartOffset();
             return;
         }
         out.highWatermark = read->highWatermark;
-        out.lastStableOffset = read->highWatermark;
+        out.lastStableOffset = std::min(lastStable, read->highWatermark);
         out.logStartOffset = read->logStartOffset;
-        if (request.isolationLevel == kReadCommitted)
+        if (readCommitted) {
+            // The transactions aborted inside what this fetch may return, so the client drops their records.
             out.abortedTransactions = std::vector<FetchResponse::AbortedTransaction>{};
+            auto aborted = log->abortedTransactions(position.fetchOffset, limit);
+            if (!aborted) {
+                out.errorCode = storageError(aborted.error()).code;
+                return;
+            }
+            for (const auto& txn : *aborted) {
+                FetchResponse::AbortedTransaction a;
+                a.producerId = txn.producerId;
+                a.firstOffset = txn.firstOffset;
+                out.abortedTransactions->push_back(a);
+            }
+        }
         if (read->records.empty()) {
             out.records = Bytes();
             return;

@@ -46,7 +46,8 @@ protected:
                 } else if (context.apiVersion >= 1 && !timestampSupported(partition.timestamp, context.apiVersion)) {
                     topicResponse.partitions.push_back(failed(partition, protocol::ErrorCode::UnsupportedVersion));
                 } else {
-                    topicResponse.partitions.push_back(lookup(context, topic.name, partition));
+                    topicResponse.partitions.push_back(
+                        lookup(context, topic.name, partition, request.isolationLevel == 1));
                 }
             }
             response->topics.push_back(std::move(topicResponse));
@@ -81,8 +82,10 @@ private:
         return out;
     }
 
+    // read_committed (isolation level 1) sees the log up to the last stable offset only.
     ListOffsetsResponse::ListOffsetsPartitionResponse lookup(const RequestContext& context, const std::string& topic,
-                                                             const ListOffsetsRequest::ListOffsetsPartition& wanted) {
+                                                             const ListOffsetsRequest::ListOffsetsPartition& wanted,
+                                                             bool readCommitted) {
         ListOffsetsResponse::ListOffsetsPartitionResponse out;
         out.partitionIndex = wanted.partitionIndex;
         std::shared_ptr<storage::PartitionLog> log;
@@ -94,9 +97,10 @@ private:
         auto info = m_context.metadata().topic(topic);
         int32_t leaderEpoch = info ? info->partitions[size_t(wanted.partitionIndex)].leaderEpoch : -1;
         int64_t offset = -1, timestamp = -1;
+        const int64_t visibleEnd = readCommitted ? log->lastStableOffset() : log->highWatermark();
         switch (wanted.timestamp) {
             case kLatest:
-                offset = log->highWatermark();
+                offset = visibleEnd;
                 break;
             case kEarliest:
             case kEarliestLocal:
@@ -127,8 +131,8 @@ private:
                     out.errorCode = storageError(found.error()).code;
                     return out;
                 }
-                // Past the high watermark is not there yet for consumers: no answer, as Kafka.
-                if (*found && (*found)->offset < log->highWatermark()) {
+                // Past the high watermark (or LSO) is not there yet for consumers: no answer, as Kafka.
+                if (*found && (*found)->offset < visibleEnd) {
                     offset = (*found)->offset;
                     timestamp = (*found)->timestamp;
                 }

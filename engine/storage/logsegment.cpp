@@ -8,6 +8,7 @@
 #include "engine/storage/segmentfilenames.h"
 #include "engine/storage/segmenthandlecache.h"
 #include "engine/storage/timeindex.h"
+#include "engine/storage/transactionindex.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +67,7 @@ LogSegment::LogSegment(std::string dir, int64_t baseOffset, const SegmentOptions
     : m_dir(std::move(dir)), m_baseOffset(baseOffset), m_options(options), m_suffix(std::move(suffix)) {}
 
 LogSegment::~LogSegment() {
+    if (m_txnIndex) (void)m_txnIndex->close();
     if (m_handles) {
         if (m_handles->offsetIndex) (void)m_handles->offsetIndex->close();
         if (m_handles->timeIndex) (void)m_handles->timeIndex->close();
@@ -272,6 +274,9 @@ Result<uint64_t> LogSegment::truncateTo(int64_t offset) {
         m_handles->offsetIndex->truncateTo(offset);
         m_handles->timeIndex->truncateTo(offset);
     }
+    if (auto txns = txnIndex(); txns) {
+        if (Status st = (*txns)->truncateTo(offset); !st) return st.error();
+    }
     // Recompute what appends track from what is left.
     m_maxTimestampSoFar = -1;
     m_offsetOfMaxTimestampSoFar = -1;
@@ -448,6 +453,10 @@ Result<SegmentRecovery> LogSegment::recover(const std::function<void(const recor
     if (!fileSize) return fileSize.error();
     m_handles->offsetIndex->reset();
     m_handles->timeIndex->reset();
+    // Rebuilt from the markers replayed below, so a damaged file is simply replaced.
+    dropTxnIndex();
+    const std::string txnPath = filePath(m_dir, m_baseOffset, kTxnIndexExtension, m_suffix);
+    if (::unlink(txnPath.c_str()) != 0 && errno != ENOENT) return fileError("cannot delete", txnPath, errno);
     m_bytesSinceLastIndexEntry = 0;
     m_maxTimestampSoFar = -1;
     m_offsetOfMaxTimestampSoFar = -1;
@@ -504,6 +513,37 @@ Result<SegmentRecovery> LogSegment::recover(const std::function<void(const recor
     return result;
 }
 
+// --- aborted transactions ---
+
+Result<TransactionIndex*> LogSegment::txnIndex() const {
+    std::lock_guard lock(m_txnIndexMutex);
+    if (!m_txnIndex) {
+        auto opened = TransactionIndex::open(filePath(m_dir, m_baseOffset, kTxnIndexExtension, m_suffix), m_baseOffset);
+        if (!opened) return opened.error();
+        m_txnIndex = std::move(*opened);
+    }
+    return m_txnIndex.get();
+}
+
+void LogSegment::dropTxnIndex() {
+    std::lock_guard lock(m_txnIndexMutex);
+    if (m_txnIndex) (void)m_txnIndex->close();
+    m_txnIndex.reset();
+}
+
+Status LogSegment::appendAbortedTxn(const AbortedTxn& txn) {
+    auto txns = txnIndex();
+    if (!txns) return txns.error();
+    return (*txns)->append(txn);
+}
+
+Result<std::vector<AbortedTxn>> LogSegment::collectAbortedTxns(int64_t fetchOffset, int64_t upperBoundOffset,
+                                                               bool* complete) const {
+    auto txns = txnIndex();
+    if (!txns) return txns.error();
+    return (*txns)->collectAbortedTxns(fetchOffset, upperBoundOffset, complete);
+}
+
 Result<bool> LogSegment::indexesAreSane() const {
     Result<Access> a = access();
     if (!a) return a.error();
@@ -520,6 +560,7 @@ Result<bool> LogSegment::indexesAreSane() const {
 // --- files ---
 
 Status LogSegment::changeSuffix(std::string_view suffix) {
+    dropTxnIndex();
     std::unique_lock lock(m_handlesMutex);
     for (std::string_view ext : {kLogExtension, kIndexExtension, kTimeIndexExtension, kTxnIndexExtension}) {
         std::string from = filePath(m_dir, m_baseOffset, ext, m_suffix);
@@ -536,6 +577,7 @@ Status LogSegment::changeSuffix(std::string_view suffix) {
 }
 
 Status LogSegment::deleteFiles() {
+    dropTxnIndex();
     std::unique_lock lock(m_handlesMutex);
     for (std::string_view ext : {kLogExtension, kIndexExtension, kTimeIndexExtension, kTxnIndexExtension}) {
         std::string path = filePath(m_dir, m_baseOffset, ext, m_suffix);

@@ -22,6 +22,9 @@ class RecordBatchView;
 
 namespace partita::storage {
 
+struct AbortedTxn;
+class TransactionIndex;
+
 class FileHandle;
 class OffsetIndex;
 class TimeIndex;
@@ -111,10 +114,20 @@ public:
     // Calls onBatch for every batch from the start, stopping early when it returns false.
     Status forEachBatch(const std::function<bool(const protocol::records::RecordBatchView&)>& onBatch) const;
 
+    // --- aborted transactions (.txnindex, created with its first entry) ---
+
+    // Records a transaction whose ABORT marker is in this segment.
+    Status appendAbortedTxn(const AbortedTxn& txn);
+    // The aborted transactions overlapping [fetchOffset, upperBoundOffset); `complete` is set when
+    // no later segment can hold more of them (TransactionIndex::collectAbortedTxns).
+    Result<std::vector<AbortedTxn>> collectAbortedTxns(int64_t fetchOffset, int64_t upperBoundOffset,
+                                                       bool* complete) const;
+
     // --- recovery and file management, with the log's lock held ---
 
     // Re-validates every batch (CRC, sizes, offsets), rebuilds both indexes and cuts the file at
-    // the first invalid batch. onBatch sees each valid batch (producer state, leader epochs).
+    // the first invalid batch. onBatch sees each valid batch (producer state, leader epochs); the
+    // aborted-transaction index is emptied for it to refill.
     Result<SegmentRecovery> recover(const std::function<void(const protocol::records::RecordBatchView&)>& onBatch);
     // Index sanity on a clean load; false means recover() this segment instead of trusting it.
     Result<bool> indexesAreSane() const;
@@ -129,6 +142,8 @@ private:
     class Access;
 
     LogSegment(std::string dir, int64_t baseOffset, const SegmentOptions& options, std::string suffix);
+    // Forgets the open .txnindex (its file was renamed or deleted); the next use opens it again.
+    void dropTxnIndex();
     Result<Access> access() const;
     Status openHandles(bool writable) const;
     Status indexBatch(uint64_t position, uint32_t size, int64_t lastOffset, int64_t maxTimestamp);
@@ -146,6 +161,10 @@ private:
     // Opened lazily; guarded by m_handlesMutex (shared for use, exclusive to open or close).
     mutable std::shared_mutex m_handlesMutex;
     mutable std::unique_ptr<Handles> m_handles;
+    // The .txnindex under the segment's current name, opened on first use.
+    mutable std::mutex m_txnIndexMutex;
+    mutable std::unique_ptr<TransactionIndex> m_txnIndex;
+    Result<TransactionIndex*> txnIndex() const;
 
     // Append-side state of the active segment.
     uint64_t m_bytesSinceLastIndexEntry = 0;

@@ -2,7 +2,9 @@
 #include "engine/storage/partitionlog.h"
 
 #include "engine/protocol/records/byteorder.h"
+#include "engine/protocol/records/controlrecord.h"
 #include "engine/protocol/records/recordbatch.h"
+#include "engine/protocol/records/recordreader.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/filehandle.h"
 #include "engine/storage/leaderepochcache.h"
@@ -72,11 +74,40 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(const std::string& data
     return log;
 }
 
-void PartitionLog::noteBatch(const records::RecordBatchView& batch) {
-    if (batch.producerId() < 0) return;
-    m_producerState->onBatch(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                             batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), batch.isTransactional(),
-                             batch.isControl());
+namespace {
+// A transaction marker batch holds one small record; anything bigger is not read for its type.
+constexpr size_t kMaxControlBatchBytes = 64 * 1024;
+}  // namespace
+
+std::optional<AbortedTxn> PartitionLog::noteBatch(const records::RecordBatchView& batch) {
+    if (batch.producerId() < 0) return std::nullopt;
+    // A marker says in its one record whether it commits or aborts, and the coordinator's epoch.
+    std::optional<records::ControlRecordType> marker;
+    std::optional<int32_t> coordinatorEpoch;
+    if (batch.isControl()) {
+        auto reader = records::RecordReader::open(batch, kMaxControlBatchBytes);
+        records::RecordView record;
+        if (reader && reader->next(record) && record.key) {
+            auto key = records::decodeControlRecordKey(*record.key);
+            if (key && (key->type == int16_t(records::ControlRecordType::Abort) ||
+                        key->type == int16_t(records::ControlRecordType::Commit))) {
+                marker = records::ControlRecordType(key->type);
+                if (record.value) {
+                    if (auto value = records::decodeEndTxnMarker(*record.value)) {
+                        coordinatorEpoch = value->coordinatorEpoch;
+                    }
+                }
+            }
+        }
+    }
+    const std::optional<int64_t> closedFirstOffset = m_producerState->onBatch(
+        batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
+        batch.lastOffset(), batch.maxTimestamp(), batch.isTransactional(), batch.isControl());
+    if (coordinatorEpoch) m_producerState->setCoordinatorEpoch(batch.producerId(), *coordinatorEpoch);
+    if (marker != records::ControlRecordType::Abort || !closedFirstOffset) return std::nullopt;
+    // Kafka's last stable offset once this transaction is over: the oldest other open one, or past the marker.
+    const int64_t lastStable = std::min(m_producerState->firstUnstableOffset().value_or(INT64_MAX), batch.nextOffset());
+    return AbortedTxn{batch.producerId(), *closedFirstOffset, batch.lastOffset(), lastStable};
 }
 
 // --- appends ---
@@ -221,7 +252,10 @@ Result<AppendInfo> PartitionLog::appendLocked(std::span<const uint8_t> bytes, co
     for (size_t at = 0; at < bytes.size();) {
         auto batch = records::RecordBatchView::parse(Bytes(nullptr, bytes.data() + at, bytes.size() - at));
         if (!batch) break;
-        noteBatch(*batch);
+        if (auto aborted = noteBatch(*batch)) {
+            // Without this entry read_committed consumers would see the aborted records.
+            if (Status st = activeLocked()->appendAbortedTxn(*aborted); !st) return st.error();
+        }
         at += batch->sizeInBytes();
     }
     info.logStartOffset = m_logStartOffset;
@@ -535,6 +569,38 @@ int64_t PartitionLog::logEndOffset() const {
 int64_t PartitionLog::highWatermark() const {
     std::lock_guard lock(m_mutex);
     return m_highWatermark;
+}
+
+int64_t PartitionLog::lastStableOffset() const {
+    std::lock_guard lock(m_mutex);
+    return std::min(m_highWatermark, m_producerState->firstUnstableOffset().value_or(INT64_MAX));
+}
+
+std::vector<ProducerEntry> PartitionLog::producers() const {
+    std::lock_guard lock(m_mutex);
+    return m_producerState->entries();
+}
+
+Result<std::vector<AbortedTxn>> PartitionLog::abortedTransactions(int64_t fetchOffset, int64_t upperBoundOffset) const {
+    std::vector<std::shared_ptr<LogSegment>> segments;
+    {
+        std::lock_guard lock(m_mutex);
+        // An overlapping transaction's ABORT marker comes after fetchOffset, in its segment or any
+        // later one (the transaction may end long after the range): search on until an entry shows
+        // that nothing still open at upperBoundOffset can follow (Kafka's isComplete).
+        auto it = m_segments.upper_bound(fetchOffset);
+        if (it != m_segments.begin()) --it;
+        for (; it != m_segments.end(); ++it) segments.push_back(it->second);
+    }
+    std::vector<AbortedTxn> out;
+    for (const auto& segment : segments) {
+        bool complete = false;
+        auto found = segment->collectAbortedTxns(fetchOffset, upperBoundOffset, &complete);
+        if (!found) return found.error();
+        out.insert(out.end(), found->begin(), found->end());
+        if (complete) break;
+    }
+    return out;
 }
 int64_t PartitionLog::recoveryPoint() const {
     std::lock_guard lock(m_mutex);

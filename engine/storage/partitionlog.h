@@ -5,6 +5,8 @@
 #include "engine/storage/fileslice.h"
 #include "engine/storage/logconfig.h"
 #include "engine/storage/logsegment.h"
+#include "engine/storage/producerstatetable.h"
+#include "engine/storage/transactionindex.h"
 
 #include <cstdint>
 #include <map>
@@ -19,7 +21,6 @@ namespace partita::storage {
 
 class Clock;
 class LeaderEpochCache;
-class ProducerStateTable;
 class SegmentHandleCache;
 
 // What an append wrote, for the produce response and the replica manager.
@@ -119,6 +120,14 @@ public:
     int64_t logStartOffset() const;
     int64_t logEndOffset() const;
     int64_t highWatermark() const;
+    // Where read_committed consumers stop: the first offset of the oldest open transaction, or the
+    // high watermark when none is open below it.
+    int64_t lastStableOffset() const;
+    // The aborted transactions that overlap [fetchOffset, upperBoundOffset), oldest first, for a
+    // read_committed fetch to drop their records.
+    Result<std::vector<AbortedTxn>> abortedTransactions(int64_t fetchOffset, int64_t upperBoundOffset) const;
+    // The idempotent and transactional producers this partition knows (DescribeProducers).
+    std::vector<ProducerEntry> producers() const;
     int64_t recoveryPoint() const;
     uint64_t sizeInBytes() const;
     size_t segmentCount() const;
@@ -149,7 +158,9 @@ private:
     Status flushLocked(int64_t upTo);
     Status deleteSegmentsLocked(const std::vector<std::shared_ptr<LogSegment>>& segments, const char* reason);
     void deleteDueFiles();
-    void noteBatch(const protocol::records::RecordBatchView& batch);
+    // Applies a batch to the producer state; for an ABORT marker that closes a transaction, the
+    // entry its segment's .txnindex gets.
+    std::optional<AbortedTxn> noteBatch(const protocol::records::RecordBatchView& batch);
     std::shared_ptr<LogSegment> activeLocked() const { return m_segments.rbegin()->second; }
     int64_t rollJitterMs();
 

@@ -140,8 +140,8 @@ Status PartitionLog::recoverFrom(size_t firstSegmentIndex) {
             // Overlaps a batch of the previous segment: cannot be trusted.
             break;
         }
-        Result<SegmentRecovery> recovered = segment->recover([this](const records::RecordBatchView& batch) {
-            noteBatch(batch);
+        Result<SegmentRecovery> recovered = segment->recover([this, &segment](const records::RecordBatchView& batch) {
+            if (auto aborted = noteBatch(batch)) (void)segment->appendAbortedTxn(*aborted);
             (void)m_leaderEpochCache->assign(batch.partitionLeaderEpoch(), batch.baseOffset());
         });
         if (!recovered) return recovered.error();

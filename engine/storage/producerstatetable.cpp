@@ -115,9 +115,9 @@ Status deleteSnapshots(const std::string& partitionDir, bool (*doomed)(int64_t, 
 
 }  // namespace
 
-void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence,
-                                 int64_t firstOffset, int64_t lastOffset, int64_t maxTimestamp, bool transactional,
-                                 bool control) {
+std::optional<int64_t> ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence,
+                                                   int32_t lastSequence, int64_t firstOffset, int64_t lastOffset,
+                                                   int64_t maxTimestamp, bool transactional, bool control) {
     auto [it, inserted] = m_producers.try_emplace(producerId, ProducerEntry{producerId, epoch, -1, -1, 0, -1, -1, -1});
     ProducerEntry& entry = it->second;
     auto& recent = m_recentBatches[producerId];
@@ -134,8 +134,10 @@ void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t base
         if (recent.size() > kRecentBatches) recent.pop_front();
     }
     entry.lastTimestamp = maxTimestamp;
+    std::optional<int64_t> closed;
     if (control) {
         // A COMMIT or ABORT marker: it ends the transaction and carries no producer sequence.
+        if (entry.currentTxnFirstOffset >= 0) closed = entry.currentTxnFirstOffset;
         entry.currentTxnFirstOffset = -1;
     } else {
         entry.lastSequence = lastSequence;
@@ -144,6 +146,17 @@ void ProducerStateTable::onBatch(int64_t producerId, int16_t epoch, int32_t base
         if (transactional && entry.currentTxnFirstOffset < 0) entry.currentTxnFirstOffset = firstOffset;
     }
     m_mapEndOffset = std::max(m_mapEndOffset, lastOffset + 1);
+    return closed;
+}
+
+std::optional<int64_t> ProducerStateTable::firstUnstableOffset() const {
+    std::optional<int64_t> first;
+    for (const auto& [id, entry] : m_producers) {
+        if (entry.currentTxnFirstOffset >= 0 && (!first || entry.currentTxnFirstOffset < *first)) {
+            first = entry.currentTxnFirstOffset;
+        }
+    }
+    return first;
 }
 
 Status ProducerStateTable::checkSequence(int64_t producerId, int16_t epoch, int32_t firstSequence) const {

@@ -51,8 +51,13 @@ public:
     // and offsets and, if transactional, opens a transaction when none is open; a control batch (a
     // COMMIT/ABORT marker) closes the open transaction. An epoch change forgets the old epoch's
     // sequence, as Kafka does. The sequence range is taken as validated by the caller.
-    void onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence, int64_t firstOffset,
-                 int64_t lastOffset, int64_t maxTimestamp, bool transactional, bool control);
+    // Returns, for a marker, the first offset of the transaction it closed (nullopt: none was open).
+    std::optional<int64_t> onBatch(int64_t producerId, int16_t epoch, int32_t baseSequence, int32_t lastSequence,
+                                   int64_t firstOffset, int64_t lastOffset, int64_t maxTimestamp, bool transactional,
+                                   bool control);
+    // The first offset of the oldest open transaction (nullopt: none is open): the last stable
+    // offset cannot pass it.
+    std::optional<int64_t> firstUnstableOffset() const;
     // Kafka's checks of an idempotent producer's next data batch. An epoch older than the last one
     // seen is StaleProducerEpoch (a zombie). In the current epoch the first sequence must follow the
     // last batch's (wrapping after INT32_MAX); a new epoch of a known producer starts at 0; either

@@ -1,5 +1,6 @@
 // Tests of PartitionLog: appends and reads across segments, index and time lookups, rolling, retention, layout.
 #include "engine/storage/partitionlog.h"
+#include "engine/protocol/records/controlrecord.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/leaderepochcache.h"
 
@@ -54,6 +55,28 @@ std::vector<uint8_t> producerBatch(int64_t producerId, int16_t epoch, int32_t fi
     auto built = builder.build();
     if (!built) qFatal("build: %s", built.error().message.c_str());
     return std::move(*built);
+}
+
+// Like producerBatch, flagged transactional.
+std::vector<uint8_t> transactionalBatch(int64_t producerId, int32_t firstSequence, int count) {
+    records::RecordBatchBuilder builder;
+    builder.setProducer(producerId, 0, firstSequence);
+    builder.setTransactional(true);
+    for (int i = 0; i < count; ++i) {
+        auto st = builder.append(kStart + i, bytesOf("k"), bytesOf("txn-" + std::to_string(firstSequence + i)));
+        if (!st) qFatal("append: %s", st.error().message.c_str());
+    }
+    return std::move(*builder.build());
+}
+
+std::vector<uint8_t> marker(int64_t producerId, bool commit) {
+    records::EndTxnMarkerBatch m;
+    m.commit = commit;
+    m.producerId = producerId;
+    m.producerEpoch = 0;
+    m.coordinatorEpoch = 3;
+    m.timestamp = kStart;
+    return std::move(*records::buildEndTxnMarkerBatch(m));
 }
 
 std::vector<std::string> filesIn(const std::string& dir) {
@@ -397,6 +420,48 @@ private slots:
         QVERIFY(afterRestart->duplicate);
         QCOMPARE(afterRestart->firstOffset, end);
         QCOMPARE(append(*log, producerBatch(42, 1, 1, 1)), end + 2);
+    }
+
+    void openTransactionsHoldTheLastStableOffsetAndAbortsAreIndexed() {
+        QTemporaryDir dir;
+        ManualClock clock(kStart);
+        LogConfig config = smallSegments();
+        auto log = openLog(dir, config, clock);
+        QCOMPARE(append(*log, transactionalBatch(1, 0, 3)), int64_t(0));  // producer 1: 0-2
+        QCOMPARE(append(*log, makeBatch(2, kStart)), int64_t(3));         // plain records: 3-4
+        QCOMPARE(append(*log, transactionalBatch(2, 0, 2)), int64_t(5));  // producer 2: 5-6
+        QCOMPARE(log->lastStableOffset(), int64_t(0));                    // producer 1's transaction is open
+        QCOMPARE(log->highWatermark(), int64_t(7));
+
+        QCOMPARE(append(*log, marker(1, false)), int64_t(7));  // producer 1 aborts
+        QCOMPARE(log->lastStableOffset(), int64_t(5));         // producer 2's is still open
+        QCOMPARE(append(*log, marker(2, true)), int64_t(8));   // producer 2 commits
+        QCOMPARE(log->lastStableOffset(), int64_t(9));
+        // Transactions without data here: a marker closes nothing and indexes nothing.
+        QCOMPARE(append(*log, marker(3, false)), int64_t(9));
+
+        auto aborted = log->abortedTransactions(0, 10);
+        QVERIFY(aborted);
+        QCOMPARE(aborted->size(), size_t(1));
+        QCOMPARE(aborted->front(), (AbortedTxn{1, 0, 7, 5}));
+        QVERIFY(log->abortedTransactions(8, 10)->empty());  // the range starts after the aborted one
+        QCOMPARE(log->producers().front().coordinatorEpoch, 3);
+
+        // Later segments: the marker of a transaction begun in an earlier one is found from there.
+        QCOMPARE(append(*log, transactionalBatch(4, 0, 1)), int64_t(10));
+        for (int i = 0; i < 40; ++i) append(*log, makeBatch(4, kStart, 64));
+        QVERIFY(log->segmentCount() > 2);
+        const int64_t abortAt = append(*log, marker(4, false));
+        aborted = log->abortedTransactions(10, 11);
+        QCOMPARE(aborted->size(), size_t(1));
+        QCOMPARE(aborted->front().firstOffset, int64_t(10));
+        QCOMPARE(aborted->front().lastOffset, abortAt);
+
+        // A crash: recovery re-reads every batch and rebuilds the same index and state.
+        log.reset();
+        log = openLog(dir, config, clock);
+        QCOMPARE(log->abortedTransactions(0, abortAt + 1)->size(), size_t(2));
+        QCOMPARE(log->lastStableOffset(), log->logEndOffset());
     }
 
     void badBatchesAreRejectedAndNothingIsWritten() {
