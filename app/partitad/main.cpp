@@ -5,6 +5,7 @@
 #include "engine/broker/metaproperties.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
+#include "engine/coordinator/transactioncoordinator.h"
 #include "engine/net/tcpserver.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/logmanager.h"
@@ -77,7 +78,12 @@ int main(int argc, char** argv) {
     broker::BrokerContext context(*config, metadataStore, **logs, storage::systemClock());
     // Groups and committed offsets come back from __consumer_offsets before any client connects.
     if (Status st = context.groups().load(); !st) return fail("loading __consumer_offsets: " + st.error().message);
+    // Transactions likewise; one being ended when the broker stopped is ended now.
+    if (Status st = context.transactions().load(); !st) {
+        return fail("loading __transaction_state: " + st.error().message);
+    }
     context.groups().startBackgroundTasks();
+    context.transactions().startBackgroundTasks();
     broker::Broker broker(context);
     boost::asio::io_context io(config->numNetworkThreads);
     net::ServerOptions options;
@@ -102,6 +108,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < config->numNetworkThreads; ++i) threads.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& thread : threads) thread.join();
+    context.transactions().stop();
     context.groups().stop();
     if (Status st = (*logs)->shutdown(); !st) return fail("shutdown: " + st.error().message);
     spdlog::info("partitad stopped cleanly");

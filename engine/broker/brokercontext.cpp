@@ -4,7 +4,9 @@
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
+#include "engine/coordinator/offsetsrecords.h"
 #include "engine/coordinator/produceridmanager.h"
+#include "engine/coordinator/transactioncoordinator.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/storage/logmanager.h"
 #include "engine/storage/partitionlog.h"
@@ -62,11 +64,15 @@ BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metada
       m_logs(logs),
       m_clock(clock),
       m_fetchSessions(size_t(std::max(0, m_config.maxIncrementalFetchSessionCacheSlots))),
-      m_offsetsTopic(makeOffsetsTopicAccess(*this)),
+      m_offsetsTopic(makeCoordinatorTopic(*this, coordinator::kOffsetsTopic)),
       m_groups(
           std::make_unique<coordinator::GroupCoordinator>(groupCoordinatorConfig(m_config), *m_offsetsTopic, clock)),
       m_producerIds(std::make_unique<coordinator::ProducerIdManager>(
-          [&metadata](int32_t count) { return metadata.allocateProducerIds(count); })) {}
+          [&metadata](int32_t count) { return metadata.allocateProducerIds(count); })),
+      m_transactionTopic(makeCoordinatorTopic(*this, coordinator::kTransactionStateTopic)),
+      m_transactionMarkers(makeTransactionMarkers(*this)),
+      m_transactions(std::make_unique<coordinator::TransactionCoordinator>(
+          transactionCoordinatorConfig(m_config), *m_transactionTopic, *m_transactionMarkers, *m_producerIds, clock)) {}
 
 BrokerContext::~BrokerContext() = default;
 

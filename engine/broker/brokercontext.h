@@ -26,8 +26,10 @@ struct TopicInfo;
 
 namespace partita::coordinator {
 class GroupCoordinator;
-class OffsetsTopicAccess;
+class CoordinatorTopic;
 class ProducerIdManager;
+class TransactionCoordinator;
+class TransactionMarkers;
 }  // namespace partita::coordinator
 
 namespace partita::storage {
@@ -73,6 +75,7 @@ public:
     FetchSessions& fetchSessions() { return m_fetchSessions; }
     coordinator::GroupCoordinator& groups() { return *m_groups; }
     coordinator::ProducerIdManager& producerIds() { return *m_producerIds; }
+    coordinator::TransactionCoordinator& transactions() { return *m_transactions; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);
@@ -105,9 +108,12 @@ private:
     const storage::Clock& m_clock;
     DataWaiters m_waiters;
     FetchSessions m_fetchSessions;
-    std::unique_ptr<coordinator::OffsetsTopicAccess> m_offsetsTopic;
+    std::unique_ptr<coordinator::CoordinatorTopic> m_offsetsTopic;
     std::unique_ptr<coordinator::GroupCoordinator> m_groups;
     std::unique_ptr<coordinator::ProducerIdManager> m_producerIds;
+    std::unique_ptr<coordinator::CoordinatorTopic> m_transactionTopic;
+    std::unique_ptr<coordinator::TransactionMarkers> m_transactionMarkers;
+    std::unique_ptr<coordinator::TransactionCoordinator> m_transactions;
 };
 
 // Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).

@@ -5,6 +5,7 @@
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/offsetsrecords.h"
+#include "engine/coordinator/transactionrecords.h"
 #include "engine/net/framehandler.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/findcoordinator.h"
@@ -58,7 +59,8 @@ private:
             return fail(ErrorCode::InvalidRequest, "Unknown coordinator type " + std::to_string(keyType));
         }
         // Every partition of the internal topics is led here: this broker coordinates everything.
-        const std::string topic = keyType == kGroupKey ? coordinator::kOffsetsTopic : kTransactionStateTopic;
+        const std::string topic =
+            keyType == kGroupKey ? coordinator::kOffsetsTopic : coordinator::kTransactionStateTopic;
         if (ApiError e = m_context.ensureInternalTopic(topic); !e.ok()) {
             return fail(ErrorCode::CoordinatorNotAvailable, "Cannot create " + topic + ": " + e.message);
         }

@@ -13,6 +13,13 @@ std::vector<std::unique_ptr<ApiHandler>> makeAllHandlers(BrokerContext& context)
     handlers.push_back(makeFetchHandler(context));
     handlers.push_back(makeListOffsetsHandler(context));
     handlers.push_back(makeInitProducerIdHandler(context));
+    handlers.push_back(makeAddPartitionsToTxnHandler(context));
+    handlers.push_back(makeAddOffsetsToTxnHandler(context));
+    handlers.push_back(makeTxnOffsetCommitHandler(context));
+    handlers.push_back(makeEndTxnHandler(context));
+    handlers.push_back(makeDescribeTransactionsHandler(context));
+    handlers.push_back(makeListTransactionsHandler(context));
+    handlers.push_back(makeDescribeProducersHandler(context));
     handlers.push_back(makeFindCoordinatorHandler(context));
     handlers.push_back(makeJoinGroupHandler(context));
     handlers.push_back(makeSyncGroupHandler(context));

@@ -24,6 +24,13 @@ std::unique_ptr<ApiHandler> makeListOffsetsHandler(BrokerContext& context);
 
 // Producer ids and transactions.
 std::unique_ptr<ApiHandler> makeInitProducerIdHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeAddPartitionsToTxnHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeAddOffsetsToTxnHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeTxnOffsetCommitHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeEndTxnHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeTransactionsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeListTransactionsHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeDescribeProducersHandler(BrokerContext& context);
 
 // Group coordinator.
 std::unique_ptr<ApiHandler> makeFindCoordinatorHandler(BrokerContext& context);

@@ -1,8 +1,10 @@
-// InitProducerId: a producer id and epoch for an idempotent producer (transactional ids: the transaction coordinator).
+// InitProducerId: a producer id and epoch for an idempotent producer, or a transactional id's next epoch.
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/handlers.h"
+#include "engine/broker/transactionerrors.h"
 #include "engine/coordinator/produceridmanager.h"
+#include "engine/coordinator/transactioncoordinator.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/initproducerid.h"
 
@@ -21,16 +23,21 @@ public:
     explicit InitProducerIdHandler(BrokerContext& context) : m_context(context) {}
 
 protected:
-    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext&,
+    boost::asio::awaitable<std::unique_ptr<protocol::ApiMessage>> serve(const RequestContext& context,
                                                                         InitProducerIdRequest& request) override {
         auto response = std::make_unique<InitProducerIdResponse>();
         response->producerId = -1;
         response->producerEpoch = -1;
         if (request.transactionalId) {
-            // Transactions are the transaction coordinator's (issue 7); until it serves them, the
-            // producer is told plainly that no coordinator can.
-            response->errorCode = protocol::code(request.transactionalId->empty() ? ErrorCode::InvalidRequest
-                                                                                  : ErrorCode::CoordinatorNotAvailable);
+            if (request.transactionalId->empty()) {
+                response->errorCode = protocol::code(ErrorCode::InvalidRequest);
+                co_return response;
+            }
+            auto result = m_context.transactions().initProducerId(
+                *request.transactionalId, request.transactionTimeoutMs, request.producerId, request.producerEpoch);
+            response->errorCode = fencedForVersion(result.errorCode, context.apiVersion, 4);
+            response->producerId = result.producerId;
+            response->producerEpoch = result.producerEpoch;
             co_return response;
         }
         // An idempotent producer always gets a fresh id at epoch 0, also when it names its old one

@@ -5,7 +5,11 @@
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
 #include "engine/coordinator/offsetsrecords.h"
+#include "engine/coordinator/transactioncoordinator.h"
 #include "engine/protocol/errorcodes.h"
+#include "engine/protocol/records/controlrecord.h"
+#include "engine/storage/clock.h"
+#include "engine/storage/partitionlog.h"
 
 #include <spdlog/spdlog.h>
 
@@ -15,20 +19,18 @@ namespace partita::broker {
 
 namespace {
 
-class BrokerOffsetsTopic final : public coordinator::OffsetsTopicAccess {
+class BrokerCoordinatorTopic final : public coordinator::CoordinatorTopic {
 public:
-    explicit BrokerOffsetsTopic(BrokerContext& context) : m_context(context) {}
+    BrokerCoordinatorTopic(BrokerContext& context, std::string topic) : m_context(context), m_topic(std::move(topic)) {}
 
-    bool offsetsTopicExists() override { return m_context.metadata().topic(coordinator::kOffsetsTopic).has_value(); }
+    bool exists() override { return m_context.metadata().partitionCount(m_topic).has_value(); }
 
-    Result<std::shared_ptr<storage::PartitionLog>> offsetsLog(int32_t partition) override {
-        if (ApiError e = m_context.ensureInternalTopic(coordinator::kOffsetsTopic); !e.ok()) {
-            return Error{ErrorKind::Io, e.message};
-        }
+    Result<std::shared_ptr<storage::PartitionLog>> partitionLog(int32_t partition) override {
+        if (ApiError e = m_context.ensureInternalTopic(m_topic); !e.ok()) return Error{ErrorKind::Io, e.message};
         std::shared_ptr<storage::PartitionLog> log;
-        if (ApiError e = m_context.leaderLog(coordinator::kOffsetsTopic, partition, log); !e.ok()) {
-            return Error{ErrorKind::Io, std::string(coordinator::kOffsetsTopic) + "-" + std::to_string(partition) +
-                                            ": " + std::string(protocol::errorName(e.code)) + " " + e.message};
+        if (ApiError e = m_context.leaderLog(m_topic, partition, log); !e.ok()) {
+            return Error{ErrorKind::Io, m_topic + "-" + std::to_string(partition) + ": " +
+                                            std::string(protocol::errorName(e.code)) + " " + e.message};
         }
         return log;
     }
@@ -37,13 +39,49 @@ public:
 
 private:
     BrokerContext& m_context;
+    const std::string m_topic;
 };
 
 }  // namespace
 
 bool isCoordinatorTopic(std::string_view name) {
-    return name == coordinator::kOffsetsTopic || name == kTransactionStateTopic;
+    return name == coordinator::kOffsetsTopic || name == coordinator::kTransactionStateTopic;
 }
+
+// Markers straight into this broker's partition logs (it leads them all).
+class BrokerTransactionMarkers final : public coordinator::TransactionMarkers {
+public:
+    explicit BrokerTransactionMarkers(BrokerContext& context) : m_context(context) {}
+
+    bool hasPartition(const coordinator::TopicPartition& partition) override {
+        return m_context.hasPartition(partition.topic, partition.partition);
+    }
+
+    Status writeMarker(const coordinator::TopicPartition& partition, int64_t producerId, int16_t producerEpoch,
+                       bool commit) override {
+        std::shared_ptr<storage::PartitionLog> log;
+        if (ApiError e = m_context.leaderLog(partition.topic, partition.partition, log); !e.ok()) {
+            return Error{ErrorKind::Io, e.message};
+        }
+        protocol::records::EndTxnMarkerBatch marker;
+        marker.commit = commit;
+        marker.producerId = producerId;
+        marker.producerEpoch = producerEpoch;
+        marker.timestamp = m_context.clock().nowMs();
+        auto batch = protocol::records::buildEndTxnMarkerBatch(marker);
+        if (!batch) return batch.error();
+        auto appended = log->appendAsLeader(*batch, 0);
+        if (!appended) return appended.error();
+        m_context.waiters().notifyAll();
+        if (partition.topic == coordinator::kOffsetsTopic) {
+            m_context.groups().completeTxnOffsets(partition.partition, producerId, commit);
+        }
+        return {};
+    }
+
+private:
+    BrokerContext& m_context;
+};
 
 coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& config) {
     coordinator::GroupCoordinatorConfig out;
@@ -58,8 +96,22 @@ coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& c
     return out;
 }
 
-std::unique_ptr<coordinator::OffsetsTopicAccess> makeOffsetsTopicAccess(BrokerContext& context) {
-    return std::make_unique<BrokerOffsetsTopic>(context);
+coordinator::TransactionCoordinatorConfig transactionCoordinatorConfig(const BrokerConfig& config) {
+    coordinator::TransactionCoordinatorConfig out;
+    out.numPartitions = config.transactionStateLogNumPartitions;
+    out.maxTimeoutMs = config.transactionMaxTimeoutMs;
+    out.idExpirationMs = config.transactionalIdExpirationMs;
+    out.abortTimedOutCheckIntervalMs = config.transactionAbortTimedOutTransactionCleanupIntervalMs;
+    out.removeExpiredCheckIntervalMs = config.transactionRemoveExpiredTransactionCleanupIntervalMs;
+    return out;
+}
+
+std::unique_ptr<coordinator::TransactionMarkers> makeTransactionMarkers(BrokerContext& context) {
+    return std::make_unique<BrokerTransactionMarkers>(context);
+}
+
+std::unique_ptr<coordinator::CoordinatorTopic> makeCoordinatorTopic(BrokerContext& context, std::string topic) {
+    return std::make_unique<BrokerCoordinatorTopic>(context, std::move(topic));
 }
 
 ApiError BrokerContext::ensureInternalTopic(const std::string& name) {

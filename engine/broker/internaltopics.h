@@ -2,16 +2,17 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace partita::coordinator {
-class OffsetsTopicAccess;
+class CoordinatorTopic;
+class TransactionMarkers;
 struct GroupCoordinatorConfig;
+struct TransactionCoordinatorConfig;
 }  // namespace partita::coordinator
 
 namespace partita::broker {
-
-inline constexpr const char* kTransactionStateTopic = "__transaction_state";
 
 class BrokerContext;
 struct BrokerConfig;
@@ -22,7 +23,11 @@ bool isCoordinatorTopic(std::string_view name);
 
 // The group coordinator's settings from the broker's (offsets.*, group.*).
 coordinator::GroupCoordinatorConfig groupCoordinatorConfig(const BrokerConfig& config);
-// __consumer_offsets through the broker: created on first use, appends wake waiting fetches.
-std::unique_ptr<coordinator::OffsetsTopicAccess> makeOffsetsTopicAccess(BrokerContext& context);
+// The transaction coordinator's settings from the broker's (transaction.*).
+coordinator::TransactionCoordinatorConfig transactionCoordinatorConfig(const BrokerConfig& config);
+// Transaction markers written into this broker's partition logs.
+std::unique_ptr<coordinator::TransactionMarkers> makeTransactionMarkers(BrokerContext& context);
+// A coordinator's topic through the broker: created on first use, appends wake waiting fetches.
+std::unique_ptr<coordinator::CoordinatorTopic> makeCoordinatorTopic(BrokerContext& context, std::string topic);
 
 }  // namespace partita::broker

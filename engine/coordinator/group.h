@@ -105,7 +105,10 @@ public:
     std::map<std::string, std::string> staticMembers;   // group.instance.id -> member id
     std::map<std::string, int64_t> pendingMembers;      // ids handed out with MEMBER_ID_REQUIRED -> deadline
     std::map<TopicPartition, CommittedOffset> offsets;  // committed offsets
-    std::set<std::string> subscribedTopics;             // consumer protocol: what the members subscribe to
+    // Offsets committed inside transactions (TxnOffsetCommit), by producer id, until the
+    // transaction's marker makes them committed or drops them.
+    std::map<int64_t, std::map<TopicPartition, CommittedOffset>> pendingTxnOffsets;
+    std::set<std::string> subscribedTopics;  // consumer protocol: what the members subscribe to
 
     // Join phase of a rebalance: completes when every member has rejoined or at this deadline.
     int64_t joinDeadlineMs = 0;

@@ -1,6 +1,7 @@
 // The classic group membership protocol: JoinGroup, SyncGroup, Heartbeat, LeaveGroup and the rebalance they drive.
 #include "engine/coordinator/groupcoordinator.h"
 
+#include "engine/coordinator/coordinatorpartition.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/uuid.h"
 #include "engine/storage/clock.h"
@@ -48,8 +49,7 @@ SyncResult syncError(ErrorCode error) {
 
 }  // namespace
 
-GroupCoordinator::GroupCoordinator(GroupCoordinatorConfig config, OffsetsTopicAccess& topic,
-                                   const storage::Clock& clock)
+GroupCoordinator::GroupCoordinator(GroupCoordinatorConfig config, CoordinatorTopic& topic, const storage::Clock& clock)
     : m_config(config), m_topic(topic), m_clock(clock) {}
 
 GroupCoordinator::~GroupCoordinator() {
@@ -61,37 +61,7 @@ int64_t GroupCoordinator::now() const {
 }
 
 int32_t GroupCoordinator::partitionFor(const std::string& groupId) const {
-    // Java's String.hashCode over UTF-16 code units, 32-bit wrap-around; Kafka's Utils.abs maps
-    // INT32_MIN to 0. Group ids are decoded as UTF-8, so hash the UTF-16 units of that text.
-    uint32_t hash = 0;
-    auto mix = [&hash](uint32_t unit) { hash = hash * 31u + unit; };
-    for (size_t i = 0; i < groupId.size();) {
-        const auto c = static_cast<unsigned char>(groupId[i]);
-        uint32_t cp = c;
-        size_t length = 1;
-        if (c >= 0xF0 && i + 3 < groupId.size()) {
-            cp = (c & 0x07u) << 18 | (uint32_t(groupId[i + 1]) & 0x3Fu) << 12 |
-                 (uint32_t(groupId[i + 2]) & 0x3Fu) << 6 | (uint32_t(groupId[i + 3]) & 0x3Fu);
-            length = 4;
-        } else if (c >= 0xE0 && i + 2 < groupId.size()) {
-            cp = (c & 0x0Fu) << 12 | (uint32_t(groupId[i + 1]) & 0x3Fu) << 6 | (uint32_t(groupId[i + 2]) & 0x3Fu);
-            length = 3;
-        } else if (c >= 0xC0 && i + 1 < groupId.size()) {
-            cp = (c & 0x1Fu) << 6 | (uint32_t(groupId[i + 1]) & 0x3Fu);
-            length = 2;
-        }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            mix(0xD800u + (cp >> 10));
-            mix(0xDC00u + (cp & 0x3FFu));
-        } else {
-            mix(cp);
-        }
-        i += length;
-    }
-    const auto signedHash = static_cast<int32_t>(hash);
-    const int32_t positive = signedHash == INT32_MIN ? 0 : (signedHash < 0 ? -signedHash : signedHash);
-    return positive % std::max(1, m_config.offsetsTopicNumPartitions);
+    return coordinatorPartition(groupId, m_config.offsetsTopicNumPartitions);
 }
 
 bool GroupCoordinator::isValidGroupId(const std::string& groupId, bool emptyAllowed) {

@@ -1,6 +1,7 @@
 // GroupCoordinator: the classic consumer-group protocol and committed offsets in __consumer_offsets.
 #pragma once
 
+#include "engine/coordinator/coordinatortopic.h"
 #include "engine/coordinator/group.h"
 #include "engine/protocol/result.h"
 
@@ -22,21 +23,9 @@ class GroupMetadataValue;
 
 namespace partita::storage {
 class Clock;
-class PartitionLog;
 }  // namespace partita::storage
 
 namespace partita::coordinator {
-
-// What the coordinator needs of the broker it runs in.
-class OffsetsTopicAccess {
-public:
-    virtual ~OffsetsTopicAccess() = default;
-    virtual bool offsetsTopicExists() = 0;
-    // The log of one partition of __consumer_offsets, creating the topic on first use.
-    virtual Result<std::shared_ptr<storage::PartitionLog>> offsetsLog(int32_t partition) = 0;
-    // Records were appended: waiting fetches of __consumer_offsets may read them.
-    virtual void appended() = 0;
-};
 
 // Kafka's broker settings for groups, by their Kafka names.
 struct GroupCoordinatorConfig {
@@ -124,7 +113,7 @@ struct GroupDescription {
 // calls, or a test with a manual clock.
 class GroupCoordinator {
 public:
-    GroupCoordinator(GroupCoordinatorConfig config, OffsetsTopicAccess& topic, const storage::Clock& clock);
+    GroupCoordinator(GroupCoordinatorConfig config, CoordinatorTopic& topic, const storage::Clock& clock);
     ~GroupCoordinator();
     GroupCoordinator(const GroupCoordinator&) = delete;
     GroupCoordinator& operator=(const GroupCoordinator&) = delete;
@@ -151,9 +140,19 @@ public:
     int16_t commitOffsets(const std::string& groupId, const std::string& memberId,
                           const std::optional<std::string>& groupInstanceId, int32_t generationId,
                           std::vector<OffsetCommitEntry>& entries);
+    // TxnOffsetCommit: offsets written as the producer's transactional records, visible once the
+    // transaction commits. The caller has checked the producer with the transaction coordinator.
+    int16_t commitTxnOffsets(const std::string& groupId, int64_t producerId, int16_t producerEpoch,
+                             const std::string& memberId, const std::optional<std::string>& groupInstanceId,
+                             int32_t generationId, std::vector<OffsetCommitEntry>& entries);
+    // A COMMIT or ABORT marker of the producer reached this __consumer_offsets partition.
+    void completeTxnOffsets(int32_t partition, int64_t producerId, bool commit);
+
     // Committed offsets of the named partitions (-1 where none), or of every partition with one.
+    // requireStable (OffsetFetch v7+): a partition with a transactional commit in flight is
+    // UNSTABLE_OFFSET_COMMIT instead.
     int16_t fetchOffsets(const std::string& groupId, const std::optional<std::vector<TopicPartition>>& partitions,
-                         std::vector<FetchedOffset>& out);
+                         std::vector<FetchedOffset>& out, bool requireStable = false);
     std::vector<GroupListing> listGroups() const;
     GroupDescription describeGroup(const std::string& groupId) const;
     int16_t deleteGroup(const std::string& groupId);
@@ -189,8 +188,11 @@ private:
                            const std::optional<std::string>& groupInstanceId) const;
 
     // --- persistence (groupstorage.cpp) ---
-    Status appendRecords(int32_t partition, const std::vector<std::pair<Bytes, std::optional<Bytes>>>& records);
+    // producerId >= 0: a transactional batch of that producer (TxnOffsetCommit).
+    Status appendRecords(int32_t partition, const std::vector<std::pair<Bytes, std::optional<Bytes>>>& records,
+                         int64_t producerId = -1, int16_t producerEpoch = -1);
     Status storeGroup(const Group& group);
+    void completeTxnOffsetsLocked(int32_t partition, int64_t producerId, bool commit);
     Status loadPartition(int32_t partition);
     void applyLoadedGroup(const std::string& groupId, const protocol::GroupMetadataValue& value);
 
@@ -200,7 +202,7 @@ private:
     int64_t now() const;
 
     const GroupCoordinatorConfig m_config;
-    OffsetsTopicAccess& m_topic;
+    CoordinatorTopic& m_topic;
     const storage::Clock& m_clock;
 
     mutable std::mutex m_mutex;

@@ -75,9 +75,70 @@ int16_t GroupCoordinator::commitOffsets(const std::string& groupId, const std::s
     return 0;
 }
 
+int16_t GroupCoordinator::commitTxnOffsets(const std::string& groupId, int64_t producerId, int16_t producerEpoch,
+                                           const std::string& memberId,
+                                           const std::optional<std::string>& groupInstanceId, int32_t generationId,
+                                           std::vector<OffsetCommitEntry>& entries) {
+    auto failAll = [&entries](int16_t error) {
+        for (auto& e : entries) e.errorCode = error;
+        return error;
+    };
+    std::lock_guard lock(m_mutex);
+    if (!isValidGroupId(groupId, false)) return failAll(code(ErrorCode::InvalidGroupId));
+    Group& group = getOrCreateGroup(groupId);
+    if (group.is(GroupState::Dead)) return failAll(code(ErrorCode::CoordinatorNotAvailable));
+    // KIP-447: a producer that names its consumer's generation is checked like the consumer itself.
+    if (generationId >= 0 || !memberId.empty()) {
+        if (int16_t error = validateMember(group, memberId, groupInstanceId)) return failAll(error);
+        if (generationId != group.generationId) return failAll(code(ErrorCode::IllegalGeneration));
+    }
+    const int64_t t = now();
+    std::vector<std::pair<Bytes, std::optional<Bytes>>> records;
+    std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
+    for (auto& e : entries) {
+        if (e.errorCode != 0) continue;
+        if (e.metadata && e.metadata->size() > size_t(m_config.offsetMetadataMaxBytes)) {
+            e.errorCode = code(ErrorCode::OffsetMetadataTooLarge);
+            continue;
+        }
+        CommittedOffset offset{e.offset, e.leaderEpoch, e.metadata.value_or(""), t, std::nullopt};
+        records.emplace_back(offsetCommitKey(groupId, e.partition), offsetCommitValue(offset));
+        accepted.emplace_back(e.partition, std::move(offset));
+    }
+    if (records.empty()) return 0;
+    if (Status st = appendRecords(partitionFor(groupId), records, producerId, producerEpoch); !st) {
+        spdlog::warn("group {}: cannot store transactional offsets: {}", groupId, st.error().message);
+        const int16_t error = commitStorageError(st.error());
+        for (auto& e : entries) {
+            if (e.errorCode == 0) e.errorCode = error;
+        }
+        return 0;
+    }
+    auto& pending = group.pendingTxnOffsets[producerId];
+    for (auto& [partition, offset] : accepted) pending[partition] = std::move(offset);
+    return 0;
+}
+
+void GroupCoordinator::completeTxnOffsets(int32_t partition, int64_t producerId, bool commit) {
+    std::lock_guard lock(m_mutex);
+    completeTxnOffsetsLocked(partition, producerId, commit);
+}
+
+void GroupCoordinator::completeTxnOffsetsLocked(int32_t partition, int64_t producerId, bool commit) {
+    for (auto& [id, group] : m_groups) {
+        if (partitionFor(id) != partition) continue;
+        auto pending = group->pendingTxnOffsets.find(producerId);
+        if (pending == group->pendingTxnOffsets.end()) continue;
+        if (commit) {
+            for (auto& [tp, offset] : pending->second) group->offsets[tp] = std::move(offset);
+        }
+        group->pendingTxnOffsets.erase(pending);
+    }
+}
+
 int16_t GroupCoordinator::fetchOffsets(const std::string& groupId,
                                        const std::optional<std::vector<TopicPartition>>& partitions,
-                                       std::vector<FetchedOffset>& out) {
+                                       std::vector<FetchedOffset>& out, bool requireStable) {
     std::lock_guard lock(m_mutex);
     if (!isValidGroupId(groupId, true)) return code(ErrorCode::InvalidGroupId);
     const Group* group = findGroup(groupId);
@@ -91,6 +152,13 @@ int16_t GroupCoordinator::fetchOffsets(const std::string& groupId,
         }
         return f;
     };
+    auto unstable = [&](const TopicPartition& partition) {
+        if (!requireStable || !group) return false;
+        for (const auto& [producer, offsets] : group->pendingTxnOffsets) {
+            if (offsets.count(partition)) return true;
+        }
+        return false;
+    };
     if (partitions) {
         for (const auto& partition : *partitions) {
             const CommittedOffset* committed = nullptr;
@@ -99,9 +167,13 @@ int16_t GroupCoordinator::fetchOffsets(const std::string& groupId,
                 if (it != group->offsets.end()) committed = &it->second;
             }
             out.push_back(toFetched(partition, committed));
+            if (unstable(partition)) out.back().errorCode = code(ErrorCode::UnstableOffsetCommit);
         }
     } else if (group) {
-        for (const auto& [partition, committed] : group->offsets) out.push_back(toFetched(partition, &committed));
+        for (const auto& [partition, committed] : group->offsets) {
+            out.push_back(toFetched(partition, &committed));
+            if (unstable(partition)) out.back().errorCode = code(ErrorCode::UnstableOffsetCommit);
+        }
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 // The coordinator's state in __consumer_offsets: appending records and loading them back at start.
 #include "engine/coordinator/groupcoordinator.h"
 #include "engine/coordinator/offsetsrecords.h"
+#include "engine/protocol/records/controlrecord.h"
 #include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
 #include "engine/protocol/records/recordreader.h"
@@ -15,6 +16,19 @@ namespace partita::coordinator {
 namespace records = protocol::records;
 
 namespace {
+
+// COMMIT (true) or ABORT (false) for a transaction marker batch; nullopt for other control batches.
+std::optional<bool> markerCommits(const records::RecordBatchView& batch) {
+    auto reader = records::RecordReader::open(batch, 64 * 1024);
+    records::RecordView record;
+    if (!reader || !reader->next(record) || !record.key) return std::nullopt;
+    auto key = records::decodeControlRecordKey(*record.key);
+    if (!key) return std::nullopt;
+    if (key->type == int16_t(records::ControlRecordType::Commit)) return true;
+    if (key->type == int16_t(records::ControlRecordType::Abort)) return false;
+    return std::nullopt;
+}
+
 // A batch of the offsets topic is small; reading back goes in steps of this much.
 constexpr size_t kLoadChunkBytes = 4 << 20;
 // Coordinator records are never compressed beyond what one record holds; no bombs here.
@@ -22,10 +36,15 @@ constexpr size_t kMaxUncompressedBatch = 64 << 20;
 }  // namespace
 
 Status GroupCoordinator::appendRecords(int32_t partition,
-                                       const std::vector<std::pair<Bytes, std::optional<Bytes>>>& entries) {
-    auto log = m_topic.offsetsLog(partition);
+                                       const std::vector<std::pair<Bytes, std::optional<Bytes>>>& entries,
+                                       int64_t producerId, int16_t producerEpoch) {
+    auto log = m_topic.partitionLog(partition);
     if (!log) return log.error();
     records::RecordBatchBuilder builder;
+    if (producerId >= 0) {
+        builder.setProducer(producerId, producerEpoch, -1);
+        builder.setTransactional(true);
+    }
     const int64_t t = now();
     for (const auto& [key, value] : entries) {
         records::OptionalBytesView valueView;
@@ -45,7 +64,7 @@ Status GroupCoordinator::storeGroup(const Group& group) {
 }
 
 Status GroupCoordinator::load() {
-    if (!m_topic.offsetsTopicExists()) return {};
+    if (!m_topic.exists()) return {};
     for (int32_t p = 0; p < m_config.offsetsTopicNumPartitions; ++p) {
         if (Status st = loadPartition(p); !st) return st;
     }
@@ -57,7 +76,7 @@ Status GroupCoordinator::load() {
 }
 
 Status GroupCoordinator::loadPartition(int32_t partition) {
-    auto log = m_topic.offsetsLog(partition);
+    auto log = m_topic.partitionLog(partition);
     if (!log) return log.error();
     std::lock_guard lock(m_mutex);
     int64_t offset = (*log)->logStartOffset();
@@ -73,7 +92,12 @@ Status GroupCoordinator::loadPartition(int32_t partition) {
             if (!batch) return batch.error();
             if (!*batch) break;
             offset = (*batch)->nextOffset();
-            if ((*batch)->isControl()) continue;
+            if ((*batch)->isControl()) {
+                if (auto commit = markerCommits(**batch))
+                    completeTxnOffsetsLocked(partition, (*batch)->producerId(), *commit);
+                continue;
+            }
+            const int64_t txnProducer = (*batch)->isTransactional() ? (*batch)->producerId() : -1;
             auto recordReader = records::RecordReader::open(**batch, kMaxUncompressedBatch);
             if (!recordReader) return recordReader.error();
             records::RecordView record;
@@ -87,7 +111,10 @@ Status GroupCoordinator::loadPartition(int32_t partition) {
                                  decoded.error().message);
                     continue;
                 }
-                if (auto* o = std::get_if<OffsetRecord>(&*decoded)) {
+                if (auto* o = std::get_if<OffsetRecord>(&*decoded); o && txnProducer >= 0) {
+                    // Pending until this producer's marker, further on in the partition (or never).
+                    if (o->offset) getOrCreateGroup(o->group).pendingTxnOffsets[txnProducer][o->partition] = *o->offset;
+                } else if (o) {
                     if (o->offset) {
                         getOrCreateGroup(o->group).offsets[o->partition] = *o->offset;
                     } else if (Group* group = findGroup(o->group)) {
@@ -111,8 +138,10 @@ Status GroupCoordinator::loadPartition(int32_t partition) {
 void GroupCoordinator::applyLoadedGroup(const std::string& groupId, const protocol::GroupMetadataValue& value) {
     Group& group = getOrCreateGroup(groupId);
     auto keptOffsets = std::move(group.offsets);
+    auto keptPending = std::move(group.pendingTxnOffsets);
     group = Group(groupId, value.currentStateTimestamp >= 0 ? value.currentStateTimestamp : now());
     group.offsets = std::move(keptOffsets);
+    group.pendingTxnOffsets = std::move(keptPending);
     group.generationId = value.generation;
     if (!value.protocolType.empty()) group.protocolType = value.protocolType;
     group.protocolName = value.protocol;

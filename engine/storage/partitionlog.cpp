@@ -140,7 +140,8 @@ Result<AppendInfo> PartitionLog::appendAsLeader(std::span<uint8_t> recordsBytes,
         if (batch->isControl() && !batch->isTransactional()) {
             return corruptInput("control batch without the transactional flag at byte " + std::to_string(at));
         }
-        if (batch->producerId() >= 0 && !batch->isControl()) {
+        // Coordinators write transactional records without sequences (-1): nothing to check.
+        if (batch->producerId() >= 0 && !batch->isControl() && batch->baseSequence() >= 0) {
             if (info.batchCount == 0) {
                 if (auto original = m_producerState->findDuplicate(batch->producerId(), batch->producerEpoch(),
                                                                    batch->baseSequence(), batch->lastSequence())) {

@@ -34,11 +34,11 @@ int16_t err(ErrorCode e) {
 }
 
 // __consumer_offsets as plain partition logs in a temporary directory.
-class TestOffsetsTopic final : public OffsetsTopicAccess {
+class TestOffsetsTopic final : public CoordinatorTopic {
 public:
     TestOffsetsTopic(std::string dir, const storage::Clock& clock) : m_dir(std::move(dir)), m_clock(clock) {}
-    bool offsetsTopicExists() override { return true; }
-    Result<std::shared_ptr<storage::PartitionLog>> offsetsLog(int32_t partition) override {
+    bool exists() override { return true; }
+    Result<std::shared_ptr<storage::PartitionLog>> partitionLog(int32_t partition) override {
         auto& slot = m_logs[partition];
         if (!slot) {
             storage::LogConfig config;
