@@ -76,6 +76,7 @@ public:
     coordinator::GroupCoordinator& groups() { return *m_groups; }
     coordinator::ProducerIdManager& producerIds() { return *m_producerIds; }
     coordinator::TransactionCoordinator& transactions() { return *m_transactions; }
+    coordinator::TransactionMarkers& transactionMarkers() { return *m_transactionMarkers; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);

@@ -20,6 +20,7 @@ std::vector<std::unique_ptr<ApiHandler>> makeAllHandlers(BrokerContext& context)
     handlers.push_back(makeDescribeTransactionsHandler(context));
     handlers.push_back(makeListTransactionsHandler(context));
     handlers.push_back(makeDescribeProducersHandler(context));
+    handlers.push_back(makeWriteTxnMarkersHandler(context));
     handlers.push_back(makeFindCoordinatorHandler(context));
     handlers.push_back(makeJoinGroupHandler(context));
     handlers.push_back(makeSyncGroupHandler(context));

@@ -31,6 +31,7 @@ std::unique_ptr<ApiHandler> makeEndTxnHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeDescribeTransactionsHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeListTransactionsHandler(BrokerContext& context);
 std::unique_ptr<ApiHandler> makeDescribeProducersHandler(BrokerContext& context);
+std::unique_ptr<ApiHandler> makeWriteTxnMarkersHandler(BrokerContext& context);
 
 // Group coordinator.
 std::unique_ptr<ApiHandler> makeFindCoordinatorHandler(BrokerContext& context);

@@ -63,7 +63,7 @@ protected:
         auto response = std::make_unique<OffsetFetchResponse>();
         if (context.apiVersion >= 8) {
             for (const auto& g : request.groups) {
-                GroupOffsets group = fetch(g.groupId, wanted(g.topics));
+                GroupOffsets group = fetch(g.groupId, wanted(g.topics), request.requireStable);
                 OffsetFetchResponse::OffsetFetchResponseGroup out;
                 out.groupId = g.groupId;
                 out.errorCode = group.errorCode;
@@ -73,17 +73,19 @@ protected:
             co_return response;
         }
         // Before v2 there is no top-level error: a group error is repeated on each partition.
-        GroupOffsets group = fetch(request.groupId, wanted(request.topics));
+        GroupOffsets group =
+            fetch(request.groupId, wanted(request.topics), context.apiVersion >= 7 && request.requireStable);
         if (context.apiVersion >= 2) response->errorCode = group.errorCode;
         response->topics = byTopic<OffsetFetchResponse::OffsetFetchResponseTopic>(group, context.apiVersion < 2);
         co_return response;
     }
 
 private:
+    // requireStable (v7+): partitions with a transactional commit in flight answer UNSTABLE_OFFSET_COMMIT.
     GroupOffsets fetch(const std::string& groupId,
-                       const std::optional<std::vector<coordinator::TopicPartition>>& partitions) {
+                       const std::optional<std::vector<coordinator::TopicPartition>>& partitions, bool requireStable) {
         GroupOffsets out;
-        out.errorCode = m_context.groups().fetchOffsets(groupId, partitions, out.offsets);
+        out.errorCode = m_context.groups().fetchOffsets(groupId, partitions, out.offsets, requireStable);
         if (out.errorCode != 0 && out.offsets.empty() && partitions) {
             for (const auto& p : *partitions) out.offsets.push_back({p, -1, -1, "", 0});
         }
