@@ -790,6 +790,8 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
     lm.cleanerEnable = eff.boolean("log.cleaner.enable");
     lm.cleanerDedupeBufferBytes = eff.number("log.cleaner.dedupe.buffer.size");
     lm.cleanerBackoffMs = eff.number("log.cleaner.backoff.ms");
+    lm.producerIdExpirationMs = eff.number("producer.id.expiration.ms");
+    lm.producerIdExpirationCheckIntervalMs = eff.number("producer.id.expiration.check.interval.ms");
 
     config.brokerRack = eff.text("broker.rack");
     config.numNetworkThreads = eff.int32("num.network.threads");

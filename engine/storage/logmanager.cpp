@@ -134,7 +134,8 @@ std::shared_ptr<PartitionLog> LogManager::getLog(const std::string& topic, int32
     return it == m_logs.end() ? nullptr : it->second;
 }
 
-Result<std::shared_ptr<PartitionLog>> LogManager::getOrCreateLog(const std::string& topic, int32_t partition, const LogConfig& config) {
+Result<std::shared_ptr<PartitionLog>> LogManager::getOrCreateLog(const std::string& topic, int32_t partition,
+                                                                 const LogConfig& config) {
     std::lock_guard lock(m_logsMutex);
     auto it = m_logs.find({topic, partition});
     if (it != m_logs.end()) return it->second;
@@ -205,6 +206,7 @@ void LogManager::schedulerLoop(int64_t startedMs) {
     int64_t lastRetention = startedMs;
     int64_t lastFlush = lastRetention;
     int64_t lastCheckpoint = lastRetention;
+    int64_t lastProducerExpiration = lastRetention;
     int64_t checkpointInterval =
         std::min(m_config.flushOffsetCheckpointIntervalMs, m_config.flushStartOffsetCheckpointIntervalMs);
     std::unique_lock lock(m_schedulerMutex);
@@ -222,12 +224,23 @@ void LogManager::schedulerLoop(int64_t startedMs) {
             runTimedFlush();
             lastFlush = now;
         }
+        if (now - lastProducerExpiration >= m_config.producerIdExpirationCheckIntervalMs) {
+            runProducerExpiration();
+            lastProducerExpiration = now;
+        }
         if (now - lastCheckpoint >= checkpointInterval) {
             if (Status st = writeCheckpoints(); !st) spdlog::error("checkpoints: {}", st.error().message);
             lastCheckpoint = now;
         }
         lock.lock();
     }
+}
+
+void LogManager::runProducerExpiration() {
+    const int64_t now = m_clock.nowMs();
+    size_t removed = 0;
+    for (const auto& log : logs()) removed += log->expireProducers(now, m_config.producerIdExpirationMs);
+    if (removed > 0) spdlog::info("producer id expiration: forgot {} producers", removed);
 }
 
 Status LogManager::shutdown() {

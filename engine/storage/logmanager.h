@@ -33,6 +33,8 @@ struct LogManagerConfig {
     int64_t cleanerDedupeBufferBytes = 128LL << 20;        // log.cleaner.dedupe.buffer.size
     int64_t cleanerBackoffMs = 15000;                      // log.cleaner.backoff.ms
     size_t maxOpenSegments = 0;                            // 0: a quarter of the descriptor limit
+    int64_t producerIdExpirationMs = 86400000;             // producer.id.expiration.ms
+    int64_t producerIdExpirationCheckIntervalMs = 600000;  // producer.id.expiration.check.interval.ms
 };
 
 // Files it keeps in the data directory, named as Kafka names them: ".kafka_cleanshutdown" (written
@@ -62,6 +64,8 @@ public:
     // One pass of each periodic task now (tests, and the scheduler itself).
     void runRetention();
     void runTimedFlush();
+    // Forgets idempotent producers silent for producer.id.expiration.ms (none with an open transaction).
+    void runProducerExpiration();
     Status writeCheckpoints();
 
     // Stops background work, closes every log (flush, snapshot, trimmed indexes), writes the

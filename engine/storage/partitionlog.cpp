@@ -577,6 +577,11 @@ int64_t PartitionLog::lastStableOffset() const {
     return std::min(m_highWatermark, m_producerState->firstUnstableOffset().value_or(INT64_MAX));
 }
 
+size_t PartitionLog::expireProducers(int64_t nowMs, int64_t expirationMs) {
+    std::lock_guard lock(m_mutex);
+    return m_producerState->removeExpired(nowMs, expirationMs);
+}
+
 std::vector<ProducerEntry> PartitionLog::producers() const {
     std::lock_guard lock(m_mutex);
     return m_producerState->entries();

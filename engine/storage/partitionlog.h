@@ -126,6 +126,9 @@ public:
     // The aborted transactions that overlap [fetchOffset, upperBoundOffset), oldest first, for a
     // read_committed fetch to drop their records.
     Result<std::vector<AbortedTxn>> abortedTransactions(int64_t fetchOffset, int64_t upperBoundOffset) const;
+    // Forgets producers whose last batch is older than expirationMs and that have no open
+    // transaction (producer.id.expiration.ms); returns how many.
+    size_t expireProducers(int64_t nowMs, int64_t expirationMs);
     // The idempotent and transactional producers this partition knows (DescribeProducers).
     std::vector<ProducerEntry> producers() const;
     int64_t recoveryPoint() const;

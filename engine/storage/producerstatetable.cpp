@@ -214,6 +214,21 @@ std::vector<ProducerEntry> ProducerStateTable::entries() const {
     return result;
 }
 
+size_t ProducerStateTable::removeExpired(int64_t nowMs, int64_t expirationMs) {
+    size_t removed = 0;
+    for (auto it = m_producers.begin(); it != m_producers.end();) {
+        const ProducerEntry& entry = it->second;
+        if (entry.currentTxnFirstOffset < 0 && nowMs - entry.lastTimestamp >= expirationMs) {
+            m_recentBatches.erase(it->first);
+            it = m_producers.erase(it);
+            ++removed;
+        } else {
+            ++it;
+        }
+    }
+    return removed;
+}
+
 void ProducerStateTable::clear() {
     m_producers.clear();
     m_recentBatches.clear();

@@ -76,6 +76,9 @@ public:
     std::optional<ProducerEntry> find(int64_t producerId) const;
     std::vector<ProducerEntry> entries() const;  // ordered by producer id
     size_t size() const { return m_producers.size(); }
+    // Forgets producers whose last batch's timestamp is expirationMs or more before nowMs, unless
+    // a transaction of theirs is open; returns how many went.
+    size_t removeExpired(int64_t nowMs, int64_t expirationMs);
     // Forgets every producer; mapEndOffset() goes back to 0.
     void clear();
 

@@ -59,6 +59,18 @@ private slots:
         QVERIFY(table.checkSequence(99, 0, 12345).ok());      // an unknown producer
     }
 
+    void silentProducersExpireUnlessATransactionIsOpen() {
+        ProducerStateTable table;
+        table.onBatch(1, 0, 0, 0, 0, 0, 1000, false, false);  // idempotent, last seen at 1000
+        table.onBatch(2, 0, 0, 0, 1, 1, 1000, true, false);   // transaction still open
+        table.onBatch(3, 0, 0, 0, 2, 2, 5000, false, false);  // recent
+        QCOMPARE(table.removeExpired(6000, 5000), size_t(1));
+        QVERIFY(!table.find(1));
+        QVERIFY(!table.findDuplicate(1, 0, 0, 0));
+        QVERIFY(table.find(2) && table.find(3));
+        QVERIFY(table.checkSequence(1, 0, 7).ok());  // forgotten: it may start anywhere again
+    }
+
     void transactionsOpenWithTheFirstBatchAndCloseWithTheMarker() {
         ProducerStateTable table;
         table.onBatch(7, 2, 0, 1, 5, 6, 100, true, false);
