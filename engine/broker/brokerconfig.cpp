@@ -839,6 +839,7 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
     config.transactionStateLogMinIsr = eff.int32("transaction.state.log.min.isr");
     config.transactionStateLogSegmentBytes = eff.int32("transaction.state.log.segment.bytes");
     config.transactionMaxTimeoutMs = eff.int32("transaction.max.timeout.ms");
+    config.transactionPartitionVerificationEnable = eff.boolean("transaction.partition.verification.enable");
     config.transactionalIdExpirationMs = eff.int32("transactional.id.expiration.ms");
     config.transactionAbortTimedOutTransactionCleanupIntervalMs =
         eff.int32("transaction.abort.timed.out.transaction.cleanup.interval.ms");

@@ -83,6 +83,7 @@ struct BrokerConfig {
     int32_t transactionStateLogMinIsr = 2;
     int32_t transactionStateLogSegmentBytes = 104857600;
     int32_t transactionMaxTimeoutMs = 900000;
+    bool transactionPartitionVerificationEnable = true;
     int32_t transactionalIdExpirationMs = 604800000;
     int32_t transactionAbortTimedOutTransactionCleanupIntervalMs = 10000;
     int32_t transactionRemoveExpiredTransactionCleanupIntervalMs = 3600000;

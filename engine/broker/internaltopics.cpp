@@ -35,7 +35,14 @@ public:
         return log;
     }
 
-    void appended() override { m_context.waiters().notifyAll(); }
+    Status append(int32_t partition, std::span<uint8_t> batch) override {
+        auto log = partitionLog(partition);
+        if (!log) return log.error();
+        if (auto appended = (*log)->appendAsLeader(batch, 0); !appended) return appended.error();
+        (*log)->updateHighWatermark((*log)->logEndOffset());
+        m_context.waiters().notifyAll();
+        return {};
+    }
 
 private:
     BrokerContext& m_context;
@@ -72,6 +79,8 @@ public:
         if (!batch) return batch.error();
         auto appended = log->appendAsLeader(*batch, 0);
         if (!appended) return appended.error();
+        // One replica: the marker is committed as it is written.
+        log->updateHighWatermark(log->logEndOffset());
         m_context.waiters().notifyAll();
         if (partition.topic == coordinator::kOffsetsTopic) {
             m_context.groups().completeTxnOffsets(partition.partition, producerId, commit);

@@ -4,6 +4,7 @@
 #include "engine/broker/handlers.h"
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
+#include "engine/coordinator/transactioncoordinator.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/records/compression.h"
@@ -100,6 +101,7 @@ private:
             !e.ok()) {
             return failWith(e);
         }
+        if (ApiError e = verifyTransaction(request, topic, data.index, writable); !e.ok()) return failWith(e);
         // compression.type other than "producer": the broker stores the topic's codec, as Kafka does.
         if (config.compressionType != "producer") {
             auto recompressed = recompress(config, Bytes(nullptr, writable.data(), writable.size()));
@@ -129,6 +131,27 @@ private:
     // Kafka's LogValidator reads every record of a produced batch, decompressing it: a batch whose
     // records do not decode is refused before anything is written, so consumers never get it.
     // Transaction markers come from the coordinator, never from a producer.
+    // KIP-890 (transaction.partition.verification.enable): transactional records go only to a
+    // partition already in the producer's ongoing transaction, so a late write of a transaction
+    // that was aborted meanwhile cannot open a new one that never ends.
+    ApiError verifyTransaction(const ProduceRequest& request, const std::string& topic, int32_t partition,
+                               std::span<uint8_t> records) {
+        if (!m_context.config().transactionPartitionVerificationEnable || !request.transactionalId) return {};
+        auto batch = protocol::records::RecordBatchView::parse(Bytes(nullptr, records.data(), records.size()));
+        if (!batch || !batch->isTransactional() || batch->isControl() || batch->producerId() < 0) return {};
+        std::vector<int16_t> errors;
+        int16_t error = m_context.transactions().addPartitions(
+            *request.transactionalId, batch->producerId(), batch->producerEpoch(), {{topic, partition}}, true, errors);
+        if (error == 0 && !errors.empty()) error = errors.front();
+        if (error == 0) return {};
+        if (error == protocol::code(ErrorCode::ProducerFenced)) {
+            return apiError(ErrorCode::InvalidProducerEpoch, "the producer's epoch is fenced");
+        }
+        return apiError(ErrorCode::InvalidTxnState, "partition " + topic + "-" + std::to_string(partition) +
+                                                        " is not in the ongoing transaction of " +
+                                                        *request.transactionalId);
+    }
+
     static ApiError validateRecords(const Bytes& records, const storage::LogConfig& config, int64_t nowMs) {
         size_t limit = decompressionLimit(config);
         for (size_t at = 0; at < records.size();) {

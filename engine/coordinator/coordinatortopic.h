@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 
 namespace partita::storage {
 class PartitionLog;
@@ -19,8 +20,9 @@ public:
     virtual bool exists() = 0;
     // The log of one partition of the topic, creating the topic on first use.
     virtual Result<std::shared_ptr<storage::PartitionLog>> partitionLog(int32_t partition) = 0;
-    // Records were appended: waiting fetches of the topic may read them.
-    virtual void appended() = 0;
+    // Appends a batch the coordinator built as the partition's leader: committed (high watermark
+    // moved) when this returns, and waiting fetches of the topic woken.
+    virtual Status append(int32_t partition, std::span<uint8_t> batch) = 0;
 };
 
 }  // namespace partita::coordinator

@@ -38,8 +38,6 @@ constexpr size_t kMaxUncompressedBatch = 64 << 20;
 Status GroupCoordinator::appendRecords(int32_t partition,
                                        const std::vector<std::pair<Bytes, std::optional<Bytes>>>& entries,
                                        int64_t producerId, int16_t producerEpoch) {
-    auto log = m_topic.partitionLog(partition);
-    if (!log) return log.error();
     records::RecordBatchBuilder builder;
     if (producerId >= 0) {
         builder.setProducer(producerId, producerEpoch, -1);
@@ -53,10 +51,7 @@ Status GroupCoordinator::appendRecords(int32_t partition,
     }
     auto batch = builder.build();
     if (!batch) return batch.error();
-    auto appended = (*log)->appendAsLeader(*batch, 0);
-    if (!appended) return appended.error();
-    m_topic.appended();
-    return {};
+    return m_topic.append(partition, *batch);
 }
 
 Status GroupCoordinator::storeGroup(const Group& group) {

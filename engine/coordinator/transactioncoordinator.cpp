@@ -53,32 +53,22 @@ int32_t TransactionCoordinator::partitionFor(const std::string& transactionalId)
 // --- persistence ---
 
 Status TransactionCoordinator::store(const TransactionMetadata& txn) {
-    auto log = m_topic.partitionLog(partitionFor(txn.transactionalId));
-    if (!log) return log.error();
-    records::RecordBatchBuilder builder;
-    const Bytes key = transactionLogKey(txn.transactionalId);
     const Bytes value = transactionLogValue(txn);
-    if (Status st = builder.append(now(), key.span(), value.span()); !st) return st;
-    auto batch = builder.build();
-    if (!batch) return batch.error();
-    auto appended = (*log)->appendAsLeader(*batch, 0);
-    if (!appended) return appended.error();
-    m_topic.appended();
-    return {};
+    return appendRecord(txn.transactionalId, value.span());
 }
 
 Status TransactionCoordinator::storeTombstone(const std::string& transactionalId) {
-    auto log = m_topic.partitionLog(partitionFor(transactionalId));
-    if (!log) return log.error();
+    return appendRecord(transactionalId, std::nullopt);
+}
+
+Status TransactionCoordinator::appendRecord(const std::string& transactionalId,
+                                            std::optional<std::span<const uint8_t>> value) {
     records::RecordBatchBuilder builder;
     const Bytes key = transactionLogKey(transactionalId);
-    if (Status st = builder.append(now(), key.span(), std::nullopt); !st) return st;
+    if (Status st = builder.append(now(), key.span(), value); !st) return st;
     auto batch = builder.build();
     if (!batch) return batch.error();
-    auto appended = (*log)->appendAsLeader(*batch, 0);
-    if (!appended) return appended.error();
-    m_topic.appended();
-    return {};
+    return m_topic.append(partitionFor(transactionalId), *batch);
 }
 
 Status TransactionCoordinator::load() {

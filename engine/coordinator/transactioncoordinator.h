@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +97,7 @@ private:
     int16_t checkEpoch(const TransactionMetadata& txn, int64_t producerId, int16_t producerEpoch) const;
     Status store(const TransactionMetadata& txn);
     Status storeTombstone(const std::string& transactionalId);
+    Status appendRecord(const std::string& transactionalId, std::optional<std::span<const uint8_t>> value);
     // Writes the prepare record, every marker and the complete record.
     int16_t complete(TransactionMetadata& txn, bool commit);
     Status loadPartition(int32_t partition);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "coordinatortestutil.h"
 #include "engine/coordinator/groupcoordinator.h"
 #include "engine/coordinator/offsetsrecords.h"
 #include "engine/protocol/errorcodes.h"
@@ -32,32 +33,6 @@ constexpr int32_t kSession = 10000;
 int16_t err(ErrorCode e) {
     return protocol::code(e);
 }
-
-// __consumer_offsets as plain partition logs in a temporary directory.
-class TestOffsetsTopic final : public CoordinatorTopic {
-public:
-    TestOffsetsTopic(std::string dir, const storage::Clock& clock) : m_dir(std::move(dir)), m_clock(clock) {}
-    bool exists() override { return true; }
-    Result<std::shared_ptr<storage::PartitionLog>> partitionLog(int32_t partition) override {
-        auto& slot = m_logs[partition];
-        if (!slot) {
-            storage::LogConfig config;
-            config.compactEnabled = true;
-            config.deleteEnabled = false;
-            auto log = storage::PartitionLog::open(m_dir, kOffsetsTopic, partition, config, {}, m_clock);
-            if (!log) return log.error();
-            slot = std::move(*log);
-        }
-        return slot;
-    }
-    void appended() override { ++appends; }
-    int appends = 0;
-
-private:
-    std::string m_dir;
-    const storage::Clock& m_clock;
-    std::map<int32_t, std::shared_ptr<storage::PartitionLog>> m_logs;
-};
 
 // A consumer-protocol subscription as a Java consumer writes it into JoinGroup.
 Bytes subscription(const std::vector<std::string>& topics) {
@@ -88,7 +63,7 @@ JoinRequest joinRequest(const std::string& group, const std::string& memberId = 
 struct Fixture {
     QTemporaryDir dir;
     storage::ManualClock clock{kStart};
-    std::unique_ptr<TestOffsetsTopic> topic;
+    std::unique_ptr<test::LogBackedTopic> topic;
     std::unique_ptr<GroupCoordinator> groups;
     boost::asio::io_context io;
     GroupCoordinatorConfig config;
@@ -101,7 +76,7 @@ struct Fixture {
     }
     void open() {
         groups.reset();
-        topic = std::make_unique<TestOffsetsTopic>(dir.path().toStdString(), clock);
+        topic = std::make_unique<test::LogBackedTopic>(dir.path().toStdString(), kOffsetsTopic, clock);
         groups = std::make_unique<GroupCoordinator>(config, *topic, clock);
         auto st = groups->load();
         if (!st) qFatal("load: %s", st.error().message.c_str());

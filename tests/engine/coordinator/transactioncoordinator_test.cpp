@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "coordinatortestutil.h"
 #include "engine/coordinator/produceridmanager.h"
 #include "engine/coordinator/transactioncoordinator.h"
 #include "engine/protocol/errorcodes.h"
@@ -26,30 +27,6 @@ constexpr int64_t kStart = 1'700'000'000'000;
 int16_t err(ErrorCode e) {
     return protocol::code(e);
 }
-
-class TestTopic final : public CoordinatorTopic {
-public:
-    TestTopic(std::string dir, const storage::Clock& clock) : m_dir(std::move(dir)), m_clock(clock) {}
-    bool exists() override { return true; }
-    Result<std::shared_ptr<storage::PartitionLog>> partitionLog(int32_t partition) override {
-        auto& slot = m_logs[partition];
-        if (!slot) {
-            storage::LogConfig config;
-            config.compactEnabled = true;
-            config.deleteEnabled = false;
-            auto log = storage::PartitionLog::open(m_dir, kTransactionStateTopic, partition, config, {}, m_clock);
-            if (!log) return log.error();
-            slot = std::move(*log);
-        }
-        return slot;
-    }
-    void appended() override {}
-
-private:
-    std::string m_dir;
-    const storage::Clock& m_clock;
-    std::map<int32_t, std::shared_ptr<storage::PartitionLog>> m_logs;
-};
 
 struct Marker {
     TopicPartition partition;
@@ -82,7 +59,7 @@ struct Fixture {
         nextBlock += count;
         return first;
     }};
-    std::unique_ptr<TestTopic> topic;
+    std::unique_ptr<test::LogBackedTopic> topic;
     std::unique_ptr<TransactionCoordinator> txns;
     TransactionCoordinatorConfig config;
 
@@ -93,7 +70,7 @@ struct Fixture {
     }
     void open() {
         txns.reset();
-        topic = std::make_unique<TestTopic>(dir.path().toStdString(), clock);
+        topic = std::make_unique<test::LogBackedTopic>(dir.path().toStdString(), kTransactionStateTopic, clock);
         txns = std::make_unique<TransactionCoordinator>(config, *topic, markers, producerIds, clock);
         if (auto st = txns->load(); !st) qFatal("load: %s", st.error().message.c_str());
     }
