@@ -1,7 +1,12 @@
 // partitad's produce path as a raw client sees it: the topic's compression.type decides what is stored.
+#include "engine/protocol/messages/addpartitionstotxn.h"
 #include "engine/protocol/messages/createtopics.h"
+#include "engine/protocol/messages/describeproducers.h"
+#include "engine/protocol/messages/describetransactions.h"
+#include "engine/protocol/messages/endtxn.h"
 #include "engine/protocol/messages/fetch.h"
 #include "engine/protocol/messages/initproducerid.h"
+#include "engine/protocol/messages/listtransactions.h"
 #include "engine/protocol/messages/produce.h"
 #include "engine/protocol/records/byteorder.h"
 #include "engine/protocol/records/crc32c.h"
@@ -37,12 +42,15 @@ void createTopic(QTcpSocket& socket, const std::string& name, const std::string&
 }
 
 // Ten records of a producer, starting at `firstSequence`, with acks=all; the partition's answer.
+// A transactionalId makes the batch transactional and names the transaction in the request.
 ProduceResponse::PartitionProduceResponse produceAs(QTcpSocket& socket, const std::string& topic,
                                                     records::CompressionType codec, int64_t producerId, int16_t epoch,
-                                                    int32_t firstSequence) {
+                                                    int32_t firstSequence,
+                                                    const std::optional<std::string>& transactionalId = {}) {
     records::RecordBatchBuilder builder;
     builder.setCompression(codec);
     builder.setProducer(producerId, epoch, firstSequence);
+    builder.setTransactional(transactionalId.has_value());
     for (int i = 0; i < 10; ++i) {
         std::string key = "k" + std::to_string(i), value = "value number " + std::to_string(i);
         records::HeaderView header{"h", std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size())};
@@ -54,6 +62,7 @@ ProduceResponse::PartitionProduceResponse produceAs(QTcpSocket& socket, const st
     ProduceRequest request;
     request.acks = -1;
     request.timeoutMs = 5000;
+    request.transactionalId = transactionalId;
     ProduceRequest::TopicProduceData t;
     t.name = topic;
     ProduceRequest::PartitionProduceData p;
@@ -252,6 +261,75 @@ private slots:
         // A transactional id needs the transaction coordinator.
         init.transactionalId = "";
         QCOMPARE(call<InitProducerIdResponse>(m_socket, init, 4)->errorCode, int16_t(42));  // INVALID_REQUEST
+    }
+
+    void transactionsAreDescribedListedAndTheirProducersShown() {
+        const std::string topic = "txn-admin";
+        createTopic(m_socket, topic, "producer");
+        createTopic(m_socket, "txn-elsewhere", "producer");
+        InitProducerIdRequest init;
+        init.transactionalId = "raw-txn";
+        init.transactionTimeoutMs = 60000;
+        auto id = call<InitProducerIdResponse>(m_socket, init, 4);
+        QCOMPARE(id->errorCode, int16_t(0));
+        AddPartitionsToTxnRequest add;
+        add.v3AndBelowTransactionalId = "raw-txn";
+        add.v3AndBelowProducerId = id->producerId;
+        add.v3AndBelowProducerEpoch = id->producerEpoch;
+        add.v3AndBelowTopics.push_back({topic, {0}, {}});
+        auto added = call<AddPartitionsToTxnResponse>(m_socket, add, 3);
+        QCOMPARE(added->resultsByTopicV3AndBelow.at(0).resultsByPartition.at(0).partitionErrorCode, int16_t(0));
+        const auto none = records::CompressionType::None;
+        // A transactional write to a partition outside the transaction is refused (KIP-890).
+        QCOMPARE(produceAs(m_socket, "txn-elsewhere", none, id->producerId, id->producerEpoch, 0, "raw-txn").errorCode,
+                 int16_t(48));  // INVALID_TXN_STATE
+        QCOMPARE(produceAs(m_socket, topic, none, id->producerId, id->producerEpoch, 0, "raw-txn").errorCode,
+                 int16_t(0));
+
+        DescribeTransactionsRequest describe;
+        describe.transactionalIds = {"raw-txn", "nobody"};
+        auto described = call<DescribeTransactionsResponse>(m_socket, describe, 0);
+        QCOMPARE(described->transactionStates.at(0).transactionState, std::string("Ongoing"));
+        QCOMPARE(described->transactionStates.at(0).producerId, id->producerId);
+        QCOMPARE(described->transactionStates.at(0).topics.at(0).topic, topic);
+        QCOMPARE(described->transactionStates.at(1).errorCode, int16_t(105));  // TRANSACTIONAL_ID_NOT_FOUND
+        ListTransactionsRequest list;
+        list.stateFilters = {"Ongoing", "Bogus"};
+        auto listed = call<ListTransactionsResponse>(m_socket, list, 0);
+        QCOMPARE(listed->transactionStates.size(), size_t(1));
+        QCOMPARE(listed->transactionStates.at(0).transactionalId, std::string("raw-txn"));
+        QCOMPARE(listed->unknownStateFilters, std::vector<std::string>{"Bogus"});
+        DescribeProducersRequest producers;
+        producers.topics.push_back({topic, {0}, {}});
+        auto state = call<DescribeProducersResponse>(m_socket, producers, 0)->topics.at(0).partitions.at(0);
+        QCOMPARE(state.activeProducers.size(), size_t(1));
+        QCOMPARE(state.activeProducers.at(0).producerId, id->producerId);
+        QCOMPARE(state.activeProducers.at(0).currentTxnStartOffset, int64_t(0));
+
+        // While it is open a read_committed fetch stops before it; committed, the marker moves both ends.
+        FetchRequest fetch;
+        fetch.isolationLevel = 1;
+        FetchRequest::FetchTopic ft;
+        ft.topic = topic;
+        FetchRequest::FetchPartition fp;
+        fp.partitionMaxBytes = 1 << 20;
+        ft.partitions.push_back(fp);
+        fetch.topics.push_back(ft);
+        auto open = call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0);
+        QCOMPARE(open.highWatermark, int64_t(10));
+        QCOMPARE(open.lastStableOffset, int64_t(0));
+        EndTxnRequest end;
+        end.transactionalId = "raw-txn";
+        end.producerId = id->producerId;
+        end.producerEpoch = id->producerEpoch;
+        end.committed = true;
+        QCOMPARE(call<EndTxnResponse>(m_socket, end, 3)->errorCode, int16_t(0));
+        QCOMPARE(call<DescribeTransactionsResponse>(m_socket, describe, 0)->transactionStates.at(0).transactionState,
+                 std::string("CompleteCommit"));
+        auto committed = call<FetchResponse>(m_socket, fetch, 11)->responses.at(0).partitions.at(0);
+        QCOMPARE(committed.highWatermark, int64_t(11));
+        QCOMPARE(committed.lastStableOffset, int64_t(11));
+        QVERIFY(committed.abortedTransactions && committed.abortedTransactions->empty());
     }
 
     void everyRecordsTimestampIsChecked() {
