@@ -29,6 +29,8 @@
 // Each mode prints a "RESULT k=v ..." line.
 #include <librdkafka/rdkafka.h>
 
+#include "rdkafkaadmin.h"
+
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
@@ -154,39 +156,7 @@ std::string uniqueGroup(const char* what, int a, int b) {
 bool prepareTopic(const Options& o) {
     rd_kafka_t* rk = newClient(RD_KAFKA_PRODUCER, makeConf({{"bootstrap.servers", o.bootstrap}}));
     bool ok = true;
-    if (o.create) {
-        char error[512];
-        rd_kafka_NewTopic_t* newTopic = rd_kafka_NewTopic_new(o.topic.c_str(), o.partitions, 1, error, sizeof error);
-        if (!newTopic) {
-            std::fprintf(stderr, "group_bench: NewTopic: %s\n", error);
-            std::exit(1);
-        }
-        rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-        rd_kafka_CreateTopics(rk, &newTopic, 1, nullptr, queue);
-        rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
-        if (!event) {
-            std::fprintf(stderr, "group_bench: CreateTopics: no answer in 30 s\n");
-            ok = false;
-        } else if (rd_kafka_event_error(event)) {
-            std::fprintf(stderr, "group_bench: CreateTopics: %s\n", rd_kafka_event_error_string(event));
-            ok = false;
-        } else {
-            size_t count = 0;
-            const rd_kafka_topic_result_t** results =
-                rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
-            for (size_t i = 0; i < count; ++i) {
-                rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
-                if (err && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-                    std::fprintf(stderr, "group_bench: CreateTopics %s: %s\n", o.topic.c_str(),
-                                 rd_kafka_topic_result_error_string(results[i]));
-                    ok = false;
-                }
-            }
-        }
-        if (event) rd_kafka_event_destroy(event);
-        rd_kafka_queue_destroy(queue);
-        rd_kafka_NewTopic_destroy(newTopic);
-    }
+    if (o.create) ok = createTopicWithLibrdkafka(rk, o.topic, o.partitions, "group_bench");
     int found = -1;
     for (int attempt = 0; ok && attempt < 100; ++attempt) {
         const rd_kafka_metadata_t* metadata = nullptr;
