@@ -4,9 +4,9 @@
 #include "engine/broker/handlers.h"
 #include "engine/coordinator/groupcoordinator.h"
 #include "engine/protocol/messages/listgroups.h"
+#include "engine/storage/configsyntax.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace partita::broker {
 
@@ -18,15 +18,9 @@ using protocol::ListGroupsResponse;
 // The groups served here use the classic protocol (KIP-848 calls it that).
 constexpr const char* kClassicGroupType = "classic";
 
-bool equalsIgnoreCase(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 bool listed(const std::vector<std::string>& filter, const std::string& value) {
-    return filter.empty() ||
-           std::any_of(filter.begin(), filter.end(), [&](const std::string& f) { return equalsIgnoreCase(f, value); });
+    return filter.empty() || std::any_of(filter.begin(), filter.end(),
+                                         [&](const std::string& f) { return storage::equalsIgnoreCase(f, value); });
 }
 
 class ListGroupsHandler final : public TypedHandler<ListGroupsRequest, ListGroupsResponse> {

@@ -3,21 +3,15 @@
 
 #include "engine/protocol/messages/consumerprotocolsubscription.h"
 #include "engine/protocol/reader.h"
+#include "engine/storage/configsyntax.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace partita::coordinator {
 
 namespace {
 constexpr GroupState kAllStates[] = {GroupState::Empty, GroupState::PreparingRebalance, GroupState::CompletingRebalance,
                                      GroupState::Stable, GroupState::Dead};
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 }  // namespace
 
 std::string_view groupStateName(GroupState state) {
@@ -38,7 +32,7 @@ std::string_view groupStateName(GroupState state) {
 
 std::optional<GroupState> parseGroupState(std::string_view name) {
     for (GroupState state : kAllStates) {
-        if (equalsIgnoreCase(name, groupStateName(state))) return state;
+        if (storage::equalsIgnoreCase(name, groupStateName(state))) return state;
     }
     return std::nullopt;
 }

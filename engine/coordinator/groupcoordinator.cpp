@@ -609,25 +609,11 @@ void GroupCoordinator::expireMembersAndJoins(int64_t t) {
 
 void GroupCoordinator::startBackgroundTasks() {
     m_nextRetentionCheckMs = now() + m_config.offsetsRetentionCheckIntervalMs;
-    m_background = std::thread([this] {
-        std::unique_lock lock(m_stopMutex);
-        while (!m_stopping) {
-            m_stopSignal.wait_for(lock, kExpiryTick, [this] { return m_stopping; });
-            if (m_stopping) break;
-            lock.unlock();
-            expireDue();
-            lock.lock();
-        }
-    });
+    m_background.start(kExpiryTick, [this] { expireDue(); });
 }
 
 void GroupCoordinator::stop() {
-    {
-        std::lock_guard lock(m_stopMutex);
-        m_stopping = true;
-    }
-    m_stopSignal.notify_all();
-    if (m_background.joinable()) m_background.join();
+    m_background.stop();
 }
 
 }  // namespace partita::coordinator

@@ -3,18 +3,17 @@
 
 #include "engine/coordinator/coordinatortopic.h"
 #include "engine/coordinator/group.h"
+#include "engine/coordinator/periodicthread.h"
 #include "engine/protocol/result.h"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace partita::protocol {
@@ -209,10 +208,7 @@ private:
     std::map<std::string, std::unique_ptr<Group>> m_groups;
     int64_t m_nextRetentionCheckMs = 0;
 
-    std::mutex m_stopMutex;
-    std::condition_variable m_stopSignal;
-    bool m_stopping = false;
-    std::thread m_background;
+    PeriodicThread m_background;
 };
 
 }  // namespace partita::coordinator

@@ -1,11 +1,10 @@
 // Encoding and decoding of __consumer_offsets records with the generated internal-record structs.
 #include "engine/coordinator/offsetsrecords.h"
 
+#include "engine/coordinator/internalrecord.h"
 #include "engine/protocol/messages/groupmetadatakey.h"
 #include "engine/protocol/messages/offsetcommitkey.h"
 #include "engine/protocol/messages/offsetcommitvalue.h"
-#include "engine/protocol/reader.h"
-#include "engine/protocol/writer.h"
 
 namespace partita::coordinator {
 
@@ -19,25 +18,6 @@ constexpr int16_t kOffsetCommitValueVersion = 3;
 constexpr int16_t kOffsetCommitValueWithExpiryVersion = 1;
 constexpr int16_t kGroupMetadataValueVersion = 3;
 
-Bytes encodeVersioned(const protocol::ApiMessage& message, int16_t version) {
-    protocol::Writer writer(64);
-    writer.writeInt16(version);
-    message.encode(writer, version);
-    // Every field we fill exists in the version chosen above; a failure is a bug here.
-    if (!writer.ok()) return {};
-    return writer.take();
-}
-
-template <class Message>
-Status decodeVersioned(Reader& reader, Message& message, int16_t version, const char* what) {
-    if (version < Message::kLowestVersion || version > Message::kHighestVersion) {
-        return Error{ErrorKind::Corrupt, std::string(what) + " version " + std::to_string(version) + " is unknown"};
-    }
-    message.decode(reader, version);
-    if (!reader.ok()) return Error{ErrorKind::Corrupt, std::string(what) + ": " + reader.error()};
-    return {};
-}
-
 }  // namespace
 
 Bytes offsetCommitKey(const std::string& group, const TopicPartition& partition) {
@@ -45,7 +25,7 @@ Bytes offsetCommitKey(const std::string& group, const TopicPartition& partition)
     key.group = group;
     key.topic = partition.topic;
     key.partition = partition.partition;
-    return encodeVersioned(key, kOffsetCommitKeyVersion);
+    return encodeInternalRecord(key, kOffsetCommitKeyVersion);
 }
 
 Bytes offsetCommitValue(const CommittedOffset& offset) {
@@ -55,16 +35,16 @@ Bytes offsetCommitValue(const CommittedOffset& offset) {
     value.commitTimestamp = offset.commitTimestampMs;
     if (offset.expireTimestampMs) {
         value.expireTimestamp = *offset.expireTimestampMs;
-        return encodeVersioned(value, kOffsetCommitValueWithExpiryVersion);
+        return encodeInternalRecord(value, kOffsetCommitValueWithExpiryVersion);
     }
     value.leaderEpoch = offset.leaderEpoch;
-    return encodeVersioned(value, kOffsetCommitValueVersion);
+    return encodeInternalRecord(value, kOffsetCommitValueVersion);
 }
 
 Bytes groupMetadataKey(const std::string& group) {
     protocol::GroupMetadataKey key;
     key.group = group;
-    return encodeVersioned(key, kGroupMetadataKeyVersion);
+    return encodeInternalRecord(key, kGroupMetadataKeyVersion);
 }
 
 Bytes groupMetadataValue(const Group& group) {
@@ -88,7 +68,7 @@ Bytes groupMetadataValue(const Group& group) {
         m.assignment = member.assignment;
         value.members.push_back(std::move(m));
     }
-    return encodeVersioned(value, kGroupMetadataValueVersion);
+    return encodeInternalRecord(value, kGroupMetadataValueVersion);
 }
 
 Result<OffsetsTopicRecord> decodeOffsetsTopicRecord(const Bytes& key, const std::optional<Bytes>& value) {
@@ -97,13 +77,14 @@ Result<OffsetsTopicRecord> decodeOffsetsTopicRecord(const Bytes& key, const std:
     if (!keyReader.ok()) return Error{ErrorKind::Corrupt, "__consumer_offsets key is shorter than its version"};
     if (keyVersion == 0 || keyVersion == 1) {
         protocol::OffsetCommitKey k;
-        if (Status st = decodeVersioned(keyReader, k, keyVersion, "OffsetCommitKey"); !st) return st.error();
+        if (Status st = decodeInternalRecord(keyReader, k, keyVersion, "OffsetCommitKey"); !st) return st.error();
         OffsetRecord record{k.group, {k.topic, k.partition}, std::nullopt};
         if (value) {
             Reader valueReader(*value);
             const int16_t valueVersion = valueReader.readInt16();
             protocol::OffsetCommitValue v;
-            if (Status st = decodeVersioned(valueReader, v, valueVersion, "OffsetCommitValue"); !st) return st.error();
+            if (Status st = decodeInternalRecord(valueReader, v, valueVersion, "OffsetCommitValue"); !st)
+                return st.error();
             CommittedOffset offset;
             offset.offset = v.offset;
             offset.leaderEpoch = v.leaderEpoch;
@@ -118,13 +99,14 @@ Result<OffsetsTopicRecord> decodeOffsetsTopicRecord(const Bytes& key, const std:
     }
     if (keyVersion == kGroupMetadataKeyVersion) {
         protocol::GroupMetadataKey k;
-        if (Status st = decodeVersioned(keyReader, k, keyVersion, "GroupMetadataKey"); !st) return st.error();
+        if (Status st = decodeInternalRecord(keyReader, k, keyVersion, "GroupMetadataKey"); !st) return st.error();
         GroupRecord record{k.group, std::nullopt};
         if (value) {
             Reader valueReader(*value);
             const int16_t valueVersion = valueReader.readInt16();
             protocol::GroupMetadataValue v;
-            if (Status st = decodeVersioned(valueReader, v, valueVersion, "GroupMetadataValue"); !st) return st.error();
+            if (Status st = decodeInternalRecord(valueReader, v, valueVersion, "GroupMetadataValue"); !st)
+                return st.error();
             record.value = std::move(v);
         }
         return OffsetsTopicRecord(std::move(record));

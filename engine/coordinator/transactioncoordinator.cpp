@@ -1,13 +1,11 @@
 // The transaction coordinator: InitProducerId for transactional ids, AddPartitionsToTxn, EndTxn, timeouts, expiry.
 #include "engine/coordinator/transactioncoordinator.h"
 
+#include "engine/coordinator/coordinatorlog.h"
 #include "engine/coordinator/coordinatorpartition.h"
 #include "engine/coordinator/produceridmanager.h"
 #include "engine/protocol/errorcodes.h"
-#include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
-#include "engine/protocol/records/recordreader.h"
-#include "engine/protocol/records/recordset.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/partitionlog.h"
 
@@ -24,8 +22,6 @@ using protocol::ErrorCode;
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(200);
-constexpr size_t kLoadChunkBytes = 4 << 20;
-constexpr size_t kMaxUncompressedBatch = 64 << 20;
 
 bool isPrepare(TxnState state) {
     return state == TxnState::PrepareCommit || state == TxnState::PrepareAbort || state == TxnState::PrepareEpochFence;
@@ -95,43 +91,20 @@ Status TransactionCoordinator::loadPartition(int32_t partition) {
     auto log = m_topic.partitionLog(partition);
     if (!log) return log.error();
     std::lock_guard lock(m_mutex);
-    int64_t offset = (*log)->logStartOffset();
-    const int64_t end = (*log)->highWatermark();
-    while (offset < end) {
-        auto chunk = (*log)->readVerified(offset, kLoadChunkBytes, end);
-        if (!chunk) return chunk.error();
-        records::RecordSetReader reader(*chunk);
-        const int64_t before = offset;
-        for (;;) {
-            auto batch = reader.nextBatch();
-            if (!batch) return batch.error();
-            if (!*batch) break;
-            offset = (*batch)->nextOffset();
-            if ((*batch)->isControl()) continue;
-            auto recordReader = records::RecordReader::open(**batch, kMaxUncompressedBatch);
-            if (!recordReader) return recordReader.error();
-            records::RecordView record;
-            while (recordReader->next(record)) {
-                if (!record.key) continue;
-                std::optional<Bytes> value;
-                if (record.value) value = Bytes::copyOf(*record.value);
-                auto decoded = decodeTransactionRecord(Bytes::copyOf(*record.key), value);
-                if (!decoded) {
-                    spdlog::warn("{}-{} offset {}: skipping a record: {}", kTransactionStateTopic, partition,
-                                 record.offset, decoded.error().message);
-                    continue;
-                }
-                if (decoded->transaction) {
-                    m_transactions[decoded->transactionalId] = std::move(*decoded->transaction);
-                } else {
-                    m_transactions.erase(decoded->transactionalId);
-                }
-            }
-            if (!recordReader->status()) return recordReader->status();
+    CoordinatorLogVisitor visitor;
+    visitor.onRecord = [&](const records::RecordBatchView&, int64_t offset, const Bytes& key,
+                           const std::optional<Bytes>& value) {
+        auto decoded = decodeTransactionRecord(key, value);
+        if (!decoded) {
+            spdlog::warn("{}-{} offset {}: skipping a record: {}", kTransactionStateTopic, partition, offset,
+                         decoded.error().message);
+        } else if (decoded->transaction) {
+            m_transactions[decoded->transactionalId] = std::move(*decoded->transaction);
+        } else {
+            m_transactions.erase(decoded->transactionalId);
         }
-        if (offset == before) break;
-    }
-    return {};
+    };
+    return replayCoordinatorLog(**log, visitor);
 }
 
 // --- requests ---
@@ -395,35 +368,23 @@ void TransactionCoordinator::removeExpired() {
 }
 
 void TransactionCoordinator::startBackgroundTasks() {
-    m_background = std::thread([this] {
-        int64_t nextAbortCheck = 0;
-        int64_t nextExpiryCheck = now() + m_config.removeExpiredCheckIntervalMs;
-        std::unique_lock lock(m_stopMutex);
-        while (!m_stopping) {
-            m_stopSignal.wait_for(lock, kTick, [this] { return m_stopping; });
-            if (m_stopping) break;
-            lock.unlock();
-            const int64_t t = now();
-            if (t >= nextAbortCheck) {
-                abortTimedOut();
-                nextAbortCheck = t + m_config.abortTimedOutCheckIntervalMs;
-            }
-            if (t >= nextExpiryCheck) {
-                removeExpired();
-                nextExpiryCheck = t + m_config.removeExpiredCheckIntervalMs;
-            }
-            lock.lock();
+    int64_t nextAbortCheck = 0;
+    int64_t nextExpiryCheck = now() + m_config.removeExpiredCheckIntervalMs;
+    m_background.start(kTick, [this, nextAbortCheck, nextExpiryCheck]() mutable {
+        const int64_t t = now();
+        if (t >= nextAbortCheck) {
+            abortTimedOut();
+            nextAbortCheck = t + m_config.abortTimedOutCheckIntervalMs;
+        }
+        if (t >= nextExpiryCheck) {
+            removeExpired();
+            nextExpiryCheck = t + m_config.removeExpiredCheckIntervalMs;
         }
     });
 }
 
 void TransactionCoordinator::stop() {
-    {
-        std::lock_guard lock(m_stopMutex);
-        m_stopping = true;
-    }
-    m_stopSignal.notify_all();
-    if (m_background.joinable()) m_background.join();
+    m_background.stop();
 }
 
 }  // namespace partita::coordinator

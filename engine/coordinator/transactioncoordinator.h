@@ -2,17 +2,16 @@
 #pragma once
 
 #include "engine/coordinator/coordinatortopic.h"
+#include "engine/coordinator/periodicthread.h"
 #include "engine/coordinator/transactionrecords.h"
 #include "engine/protocol/result.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace partita::storage {
@@ -112,10 +111,7 @@ private:
     mutable std::mutex m_mutex;
     std::map<std::string, TransactionMetadata> m_transactions;
 
-    std::mutex m_stopMutex;
-    std::condition_variable m_stopSignal;
-    bool m_stopping = false;
-    std::thread m_background;
+    PeriodicThread m_background;
 };
 
 }  // namespace partita::coordinator

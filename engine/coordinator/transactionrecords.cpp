@@ -1,13 +1,11 @@
 // TransactionLogKey / TransactionLogValue encoding with the generated internal-record structs.
 #include "engine/coordinator/transactionrecords.h"
 
+#include "engine/coordinator/internalrecord.h"
 #include "engine/protocol/messages/transactionlogkey.h"
 #include "engine/protocol/messages/transactionlogvalue.h"
-#include "engine/protocol/reader.h"
-#include "engine/protocol/writer.h"
+#include "engine/storage/configsyntax.h"
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 
 namespace partita::coordinator {
@@ -19,17 +17,6 @@ constexpr int16_t kValueVersion = 0;
 constexpr TxnState kAllStates[] = {TxnState::Empty,        TxnState::Ongoing,          TxnState::PrepareCommit,
                                    TxnState::PrepareAbort, TxnState::CompleteCommit,   TxnState::CompleteAbort,
                                    TxnState::Dead,         TxnState::PrepareEpochFence};
-
-Bytes encode(const protocol::ApiMessage& message, int16_t version) {
-    protocol::Writer writer(64);
-    writer.writeInt16(version);
-    message.encode(writer, version);
-    return writer.ok() ? writer.take() : Bytes();
-}
-
-Error corrupt(const std::string& what) {
-    return Error{ErrorKind::Corrupt, "__transaction_state record: " + what};
-}
 
 }  // namespace
 
@@ -57,12 +44,7 @@ std::string_view txnStateName(TxnState state) {
 
 std::optional<TxnState> parseTxnState(std::string_view name) {
     for (TxnState state : kAllStates) {
-        std::string_view known = txnStateName(state);
-        if (known.size() == name.size() && std::equal(known.begin(), known.end(), name.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-            })) {
-            return state;
-        }
+        if (storage::equalsIgnoreCase(name, txnStateName(state))) return state;
     }
     return std::nullopt;
 }
@@ -70,7 +52,7 @@ std::optional<TxnState> parseTxnState(std::string_view name) {
 Bytes transactionLogKey(const std::string& transactionalId) {
     protocol::TransactionLogKey key;
     key.transactionalId = transactionalId;
-    return encode(key, kKeyVersion);
+    return encodeInternalRecord(key, kKeyVersion);
 }
 
 Bytes transactionLogValue(const TransactionMetadata& txn) {
@@ -90,29 +72,25 @@ Bytes transactionLogValue(const TransactionMetadata& txn) {
     }
     value.transactionLastUpdateTimestampMs = txn.lastUpdateTimestampMs;
     value.transactionStartTimestampMs = txn.startTimestampMs;
-    return encode(value, kValueVersion);
+    return encodeInternalRecord(value, kValueVersion);
 }
 
 Result<TransactionRecord> decodeTransactionRecord(const Bytes& key, const std::optional<Bytes>& value) {
     protocol::Reader keyReader(key);
-    const int16_t keyVersion = keyReader.readInt16();
-    if (!keyReader.ok() || keyVersion != kKeyVersion) return corrupt("unknown key version");
     protocol::TransactionLogKey k;
-    k.decode(keyReader, keyVersion);
-    if (!keyReader.ok()) return corrupt(keyReader.error());
+    if (Status st = decodeInternalRecord(keyReader, k, keyReader.readInt16(), "TransactionLogKey"); !st) {
+        return st.error();
+    }
     TransactionRecord record{k.transactionalId, std::nullopt};
     if (!value) return record;
     protocol::Reader valueReader(*value);
-    const int16_t valueVersion = valueReader.readInt16();
-    if (!valueReader.ok() || valueVersion < protocol::TransactionLogValue::kLowestVersion ||
-        valueVersion > protocol::TransactionLogValue::kHighestVersion) {
-        return corrupt("unknown value version");
-    }
     protocol::TransactionLogValue v;
-    v.decode(valueReader, valueVersion);
-    if (!valueReader.ok()) return corrupt(valueReader.error());
+    if (Status st = decodeInternalRecord(valueReader, v, valueReader.readInt16(), "TransactionLogValue"); !st) {
+        return st.error();
+    }
     if (v.transactionStatus < 0 || v.transactionStatus > int8_t(TxnState::PrepareEpochFence)) {
-        return corrupt("unknown transaction state " + std::to_string(v.transactionStatus));
+        return Error{ErrorKind::Corrupt,
+                     "TransactionLogValue: unknown transaction state " + std::to_string(v.transactionStatus)};
     }
     TransactionMetadata txn;
     txn.transactionalId = k.transactionalId;

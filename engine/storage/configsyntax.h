@@ -26,6 +26,9 @@ Error invalidConfigValue(std::string_view key, std::string_view shown, std::stri
 // every value before parsing it).
 std::string_view javaTrim(std::string_view s);
 
+// Java's String.equalsIgnoreCase for ASCII names (config booleans, group and transaction states).
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+
 // Java's regex \s, which Kafka's list splitting strips around each comma.
 bool isRegexSpace(char c);
 

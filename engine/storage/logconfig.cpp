@@ -209,16 +209,6 @@ Error unknownName(std::string_view name) {
     return makeError(ErrorKind::InvalidArgument, "Unknown topic config name: " + std::string(name));
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-        char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-        if (x != y) return false;
-    }
-    return true;
-}
-
 // Kafka's list syntax: empty means an empty list; otherwise split on commas, dropping the whitespace
 // around each comma and keeping empty elements ("a,,b" has three).
 std::vector<std::string> splitList(std::string_view trimmed) {

@@ -4,7 +4,6 @@
 #include "engine/protocol/records/byteorder.h"
 #include "engine/protocol/records/controlrecord.h"
 #include "engine/protocol/records/recordbatch.h"
-#include "engine/protocol/records/recordreader.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/filehandle.h"
 #include "engine/storage/leaderepochcache.h"
@@ -74,37 +73,16 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(const std::string& data
     return log;
 }
 
-namespace {
-// A transaction marker batch holds one small record; anything bigger is not read for its type.
-constexpr size_t kMaxControlBatchBytes = 64 * 1024;
-}  // namespace
-
 std::optional<AbortedTxn> PartitionLog::noteBatch(const records::RecordBatchView& batch) {
     if (batch.producerId() < 0) return std::nullopt;
-    // A marker says in its one record whether it commits or aborts, and the coordinator's epoch.
-    std::optional<records::ControlRecordType> marker;
-    std::optional<int32_t> coordinatorEpoch;
-    if (batch.isControl()) {
-        auto reader = records::RecordReader::open(batch, kMaxControlBatchBytes);
-        records::RecordView record;
-        if (reader && reader->next(record) && record.key) {
-            auto key = records::decodeControlRecordKey(*record.key);
-            if (key && (key->type == int16_t(records::ControlRecordType::Abort) ||
-                        key->type == int16_t(records::ControlRecordType::Commit))) {
-                marker = records::ControlRecordType(key->type);
-                if (record.value) {
-                    if (auto value = records::decodeEndTxnMarker(*record.value)) {
-                        coordinatorEpoch = value->coordinatorEpoch;
-                    }
-                }
-            }
-        }
-    }
+    const std::optional<records::TxnMarker> marker = records::readTxnMarker(batch);
     const std::optional<int64_t> closedFirstOffset = m_producerState->onBatch(
         batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
         batch.lastOffset(), batch.maxTimestamp(), batch.isTransactional(), batch.isControl());
-    if (coordinatorEpoch) m_producerState->setCoordinatorEpoch(batch.producerId(), *coordinatorEpoch);
-    if (marker != records::ControlRecordType::Abort || !closedFirstOffset) return std::nullopt;
+    if (marker && marker->coordinatorEpoch) {
+        m_producerState->setCoordinatorEpoch(batch.producerId(), *marker->coordinatorEpoch);
+    }
+    if (!marker || marker->commit || !closedFirstOffset) return std::nullopt;
     // Kafka's last stable offset once this transaction is over: the oldest other open one, or past the marker.
     const int64_t lastStable = std::min(m_producerState->firstUnstableOffset().value_or(INT64_MAX), batch.nextOffset());
     return AbortedTxn{batch.producerId(), *closedFirstOffset, batch.lastOffset(), lastStable};

@@ -2,7 +2,9 @@
 #include "engine/protocol/records/controlrecord.h"
 
 #include "engine/protocol/records/byteorder.h"
+#include "engine/protocol/records/recordbatch.h"
 #include "engine/protocol/records/recordbatchbuilder.h"
+#include "engine/protocol/records/recordreader.h"
 
 #include <string>
 
@@ -64,6 +66,25 @@ Result<std::vector<uint8_t>> buildEndTxnMarkerBatch(const EndTxnMarkerBatch& mar
     Status status = builder.append(marker.timestamp, std::span<const uint8_t>(key), std::span<const uint8_t>(value));
     if (!status) return status.error();
     return builder.build();
+}
+
+std::optional<TxnMarker> readTxnMarker(const RecordBatchView& batch) {
+    // A marker holds one small record; a control batch bigger than this is not read for its type.
+    constexpr size_t kMaxControlBatchBytes = 64 * 1024;
+    if (!batch.isControl()) return std::nullopt;
+    auto reader = RecordReader::open(batch, kMaxControlBatchBytes);
+    RecordView record;
+    if (!reader || !reader->next(record) || !record.key) return std::nullopt;
+    auto key = decodeControlRecordKey(*record.key);
+    if (!key || (key->type != int16_t(ControlRecordType::Abort) && key->type != int16_t(ControlRecordType::Commit))) {
+        return std::nullopt;
+    }
+    TxnMarker marker;
+    marker.commit = key->type == int16_t(ControlRecordType::Commit);
+    if (record.value) {
+        if (auto value = decodeEndTxnMarker(*record.value)) marker.coordinatorEpoch = value->coordinatorEpoch;
+    }
+    return marker;
 }
 
 }  // namespace partita::protocol::records

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -42,6 +43,15 @@ struct EndTxnMarker {
 std::array<uint8_t, 6> encodeEndTxnMarker(const EndTxnMarker& marker);
 // Reads the first 6 bytes; later versions may append fields. Malformed if shorter or negative version.
 Result<EndTxnMarker> decodeEndTxnMarker(std::span<const uint8_t> value);
+
+// What a transaction marker batch says: COMMIT or ABORT, and the coordinator's epoch (from its
+// one record). nullopt for other control batches and for one whose record does not decode.
+struct TxnMarker {
+    bool commit = false;
+    std::optional<int32_t> coordinatorEpoch;  // nullopt: the record carries no readable value
+};
+class RecordBatchView;
+std::optional<TxnMarker> readTxnMarker(const RecordBatchView& batch);
 
 // A marker batch as the leader writes it for WriteTxnMarkers: transactional + control,
 // uncompressed, CreateTime, BaseSequence -1, one record at offset delta 0.
