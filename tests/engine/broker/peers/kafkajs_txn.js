@@ -4,43 +4,10 @@
 // "RESULT {json}" line, or exits 2 with "FAILED: ..." on stderr. Anomalies found in the data go into the result's
 // "problems" list for the test to judge; progress and kafkajs' own log go to stderr.
 'use strict'
-const { Kafka, logLevel } = require('kafkajs')
 
-const [bootstrap, scenario, ...args] = process.argv.slice(2)
-const TIMEOUT = 30000 // ms for any one wait
-const WATCHDOG = 170000 // ms for a whole scenario
-const runId = process.pid.toString(16) + (Date.now() & 0xffffff).toString(16)
-const unique = kind => `kjs-${scenario.replace(/_/g, '-')}-${kind}-${runId}`
+const { args, unique, makeKafka, fail, log, waitFor, run } = require('./kafkajsscenarios')
 
-const toStderr = () => ({ namespace, label, log }) => {
-  const { message, timestamp, logger, ...extra } = log
-  process.stderr.write(`${label} [${namespace}] ${message} ${JSON.stringify(extra)}\n`)
-}
-
-const kafka = new Kafka({
-  clientId: 'partita-txn-kafkajs',
-  brokers: [bootstrap],
-  logLevel: logLevel.WARN,
-  logCreator: toStderr,
-  connectionTimeout: 5000,
-  requestTimeout: 30000,
-  retry: { retries: 5 },
-})
-
-class Failure extends Error {}
-const fail = message => {
-  throw new Failure(message)
-}
-const log = message => process.stderr.write(`${(Date.now() / 1000).toFixed(3)} ${message}\n`)
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
-
-async function waitFor(condition, what, state, timeout = TIMEOUT) {
-  const deadline = Date.now() + timeout
-  while (!condition()) {
-    if (Date.now() > deadline) fail(`${what}: not within ${timeout / 1000} s; ${JSON.stringify(state())}`)
-    await sleep(50)
-  }
-}
+const kafka = makeKafka('partita-txn-kafkajs', 5)
 
 // A promise's outcome as data; kafkajs wraps broker errors (retries exhausted, aggregated per broker).
 async function outcome(promise) {
@@ -273,21 +240,4 @@ async function fencingScenario() {
 
 const scenarios = { idempotent: idempotentScenario, transactions: transactionsScenario, fencing: fencingScenario }
 
-async function main() {
-  if (!scenarios[scenario]) fail(`unknown scenario ${scenario}`)
-  const timer = setTimeout(() => {
-    process.stderr.write(`FAILED: scenario ${scenario} did not finish within ${WATCHDOG / 1000} s\n`)
-    process.exit(3)
-  }, WATCHDOG)
-  const result = await scenarios[scenario]()
-  clearTimeout(timer)
-  process.stdout.write('RESULT ' + JSON.stringify(result) + '\n')
-}
-
-main().then(
-  () => process.exit(0),
-  err => {
-    process.stderr.write('FAILED: ' + (err instanceof Failure ? err.message : err && err.stack ? err.stack : String(err)) + '\n')
-    process.exit(2)
-  }
-)
+run(scenarios)
