@@ -5,7 +5,7 @@
 #include "engine/storage/configsyntax.h"
 #include "engine/storage/javanumbers.h"
 
-#include "engine/broker/propertiesfile.h"
+#include "engine/protocol/propertiesfile.h"
 
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -850,7 +850,7 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
 }
 
 Result<BrokerConfig> loadBrokerConfig(const std::string& propertiesPath, const std::vector<std::string>& overrides) {
-    auto properties = parsePropertiesFile(propertiesPath);
+    auto properties = protocol::parsePropertiesFile(propertiesPath);
     if (!properties) return properties.error();
     for (const std::string& override : overrides) {
         size_t equals = override.find('=');

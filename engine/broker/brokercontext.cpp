@@ -53,6 +53,12 @@ ApiError storageError(const Error& error) {
             return apiError(ErrorCode::OutOfOrderSequenceNumber, error.message);
         case ErrorKind::StaleProducerEpoch:
             return apiError(ErrorCode::InvalidProducerEpoch, error.message);
+        case ErrorKind::Network:
+        case ErrorKind::Timeout:
+        case ErrorKind::Cancelled:
+        case ErrorKind::Authentication:
+        case ErrorKind::Broker:
+            break;  // client-side kinds; storage never returns them
     }
     return apiError(ErrorCode::UnknownServerError, error.message);
 }

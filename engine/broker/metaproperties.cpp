@@ -1,7 +1,7 @@
 // MetaProperties: reading, checking and atomically writing a log directory's meta.properties as Kafka does.
 #include "engine/broker/metaproperties.h"
 
-#include "engine/broker/propertiesfile.h"
+#include "engine/protocol/propertiesfile.h"
 #include "engine/storage/filehandle.h"
 
 #include <array>
@@ -98,7 +98,7 @@ Result<MetaProperties> loadOrCreateMetaProperties(const std::string& logDir, int
         return meta;
     }
 
-    auto properties = parsePropertiesFile(path);
+    auto properties = protocol::parsePropertiesFile(path);
     if (!properties) return properties.error();
     auto field = [&](const char* key) -> std::string {
         auto it = properties->find(key);

@@ -25,6 +25,16 @@ const char* errorKindName(ErrorKind kind) {
             return "stale producer epoch";
         case ErrorKind::Corrupt:
             return "corrupt";
+        case ErrorKind::Network:
+            return "network error";
+        case ErrorKind::Timeout:
+            return "timed out";
+        case ErrorKind::Cancelled:
+            return "cancelled";
+        case ErrorKind::Authentication:
+            return "authentication failed";
+        case ErrorKind::Broker:
+            return "broker error";
     }
     return "error";
 }

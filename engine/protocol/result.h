@@ -1,6 +1,7 @@
 // Result<T>: a value or an Error, the engine's way to return expected failures without exceptions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -19,6 +20,12 @@ enum class ErrorKind {
     Corrupt,          // stored data failed a check (CRC, sizes, offsets); the message names file and position
     OutOfOrderSequence,  // an idempotent producer's batch does not follow its previous one
     StaleProducerEpoch,  // a producer epoch older than one the partition has seen (a zombie)
+    // Client side (engine/client):
+    Network,         // a connection could not be made or was lost; the message names the broker
+    Timeout,         // no answer within the request's deadline
+    Cancelled,       // the caller cancelled the request
+    Authentication,  // TLS or SASL refused the connection (wrong password, untrusted certificate, ...)
+    Broker,          // the broker answered with a Kafka error code (Error::kafkaCode)
 };
 
 const char* errorKindName(ErrorKind kind);
@@ -26,6 +33,9 @@ const char* errorKindName(ErrorKind kind);
 struct Error {
     ErrorKind kind;
     std::string message;
+    // The Kafka error code when kind is Broker (0 otherwise), so a caller can tell a retriable
+    // NOT_LEADER_OR_FOLLOWER from a fatal TOPIC_AUTHORIZATION_FAILED.
+    int16_t kafkaCode = 0;
 };
 
 template <class T>

@@ -14,7 +14,7 @@
 
 #include "engine/broker/brokerconfig.h"
 #include "engine/broker/metaproperties.h"
-#include "engine/broker/propertiesfile.h"
+#include "engine/protocol/propertiesfile.h"
 
 using namespace partita;
 using namespace partita::broker;
@@ -58,7 +58,7 @@ class BrokerConfigTest : public QObject {
 
 private slots:
     void propertiesSeparatorsAndComments() {
-        auto parsed = parsePropertiesText(
+        auto parsed = protocol::parsePropertiesText(
             "# comment\n! also a comment\n\n   \na=1\nb:2\nc 3\n  d  =  4  \ne\tx\nf=\ng\nh = a=b:c\n"
             "a=override\n",
             "test");
@@ -69,7 +69,7 @@ private slots:
     }
 
     void propertiesEscapesAndContinuations() {
-        auto parsed = parsePropertiesText(
+        auto parsed = protocol::parsePropertiesText(
             "list=a,\\\n    b,\\\r\n\tc\nkey\\ with\\=sep=v\ntab=x\\ty\\nz\nuni=\\u00e9\\u20AC\npair=\\uD83D\\uDE00\n"
             "back=c:\\\\dir\nother=\\q\n# comment \\\nnot=continued\nend=trailing\\",
             "test");
@@ -86,13 +86,13 @@ private slots:
     }
 
     void propertiesErrorsNameFileAndLine() {
-        auto parsed = parsePropertiesText("a=1\n\nb=2\\\n  3\nc=\\u12G4\n", "server.properties");
+        auto parsed = protocol::parsePropertiesText("a=1\n\nb=2\\\n  3\nc=\\u12G4\n", "server.properties");
         QVERIFY(!parsed.ok());
         QCOMPARE(parsed.error().kind, ErrorKind::Malformed);
         QVERIFY2(parsed.error().message.starts_with("server.properties:5: Malformed \\uxxxx encoding"),
                  parsed.error().message.c_str());
 
-        auto missing = parsePropertiesFile("/nonexistent/partita/server.properties");
+        auto missing = protocol::parsePropertiesFile("/nonexistent/partita/server.properties");
         QVERIFY(!missing.ok());
         QCOMPARE(missing.error().kind, ErrorKind::Io);
         QVERIFY(missing.error().message.find("/nonexistent/partita/server.properties") != std::string::npos);
@@ -430,7 +430,7 @@ private slots:
         QVERIFY(created->clusterId != std::string(22, 'A'));
         QVERIFY(!std::filesystem::exists(dir + "/meta.properties.tmp"));
 
-        auto stored = parsePropertiesFile(dir + "/meta.properties");
+        auto stored = protocol::parsePropertiesFile(dir + "/meta.properties");
         QVERIFY(stored.ok());
         QCOMPARE(stored->at("version"), std::string("1"));
         QCOMPARE(stored->at("node.id"), std::string("3"));
@@ -453,7 +453,7 @@ private slots:
         QVERIFY(upgraded.ok());
         QCOMPARE(upgraded->clusterId, std::string("abcdefghijklmnopqrstuv"));
         QCOMPARE(upgraded->directoryId.size(), size_t{22});
-        QCOMPARE(parsePropertiesFile(dir + "/meta.properties")->at("directory.id"), upgraded->directoryId);
+        QCOMPARE(protocol::parsePropertiesFile(dir + "/meta.properties")->at("directory.id"), upgraded->directoryId);
 
         writeText(dir + "/meta.properties", "version=7\n");
         QVERIFY(!loadOrCreateMetaProperties(dir, 3).ok());

@@ -1,4 +1,4 @@
-// Java .properties parsing with java.util.Properties' rules, for server.properties and meta.properties.
+// Java .properties parsing with java.util.Properties' rules: server.properties, meta.properties, client.properties.
 #pragma once
 
 #include "engine/protocol/result.h"
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace partita::broker {
+namespace partita::protocol {
 
 // Comments (# and !), key=value / key:value / key value, backslash continuations and escapes (\t \n \r \f
 // \uXXXX, any other \c is c) as Properties.load reads them; a later key replaces an earlier one. Bytes outside
@@ -18,4 +18,4 @@ Result<std::map<std::string, std::string>> parsePropertiesText(std::string_view 
 // Reads the file and parses it; a file that cannot be read is an Io error naming it.
 Result<std::map<std::string, std::string>> parsePropertiesFile(const std::string& path);
 
-}  // namespace partita::broker
+}  // namespace partita::protocol

@@ -1,5 +1,5 @@
 // Java .properties parsing: logical lines, key/value separation and escapes as java.util.Properties.load does them.
-#include "engine/broker/propertiesfile.h"
+#include "engine/protocol/propertiesfile.h"
 
 #include <cerrno>
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <optional>
 #include <utility>
 
-namespace partita::broker {
+namespace partita::protocol {
 namespace {
 
 // Properties treats only these as whitespace: a key ends at one, and they are skipped before a value.
@@ -200,4 +200,4 @@ Result<std::map<std::string, std::string>> parsePropertiesFile(const std::string
     return parsePropertiesText(text, path);
 }
 
-}  // namespace partita::broker
+}  // namespace partita::protocol

@@ -1,0 +1,3 @@
+# admin sources (engine/client).
+set(PARTITA_CLIENT_ADMIN_SOURCES
+)

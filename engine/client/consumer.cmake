@@ -1,0 +1,3 @@
+# consumer sources (engine/client).
+set(PARTITA_CLIENT_CONSUMER_SOURCES
+)

@@ -1,0 +1,3 @@
+# groups sources (engine/client).
+set(PARTITA_CLIENT_GROUPS_SOURCES
+)

@@ -1,0 +1,3 @@
+# producer sources (engine/client).
+set(PARTITA_CLIENT_PRODUCER_SOURCES
+)

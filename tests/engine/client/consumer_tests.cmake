@@ -1,0 +1,1 @@
+# consumer tests of engine/client.

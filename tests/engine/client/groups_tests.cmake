@@ -1,0 +1,1 @@
+# groups tests of engine/client.

@@ -1,0 +1,1 @@
+# producer tests of engine/client.
