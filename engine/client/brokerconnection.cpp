@@ -80,8 +80,7 @@ void BrokerConnection::submit(std::shared_ptr<PendingRequest> request) {
                 return;
             case State::Closed:
                 // Lost the race with a close: hand it back like the others.
-                self->m_onClosed(*self, Error{ErrorKind::Network, self->describe() + ": connection closed"},
-                                 {std::move(request)});
+                self->m_onClosed(*self, self->m_closeReason, {std::move(request)});
                 return;
         }
     });
@@ -93,6 +92,7 @@ void BrokerConnection::close(Error why) {
 
 void BrokerConnection::fail(Error why) {
     if (m_state.exchange(State::Closed) == State::Closed) return;
+    m_closeReason = why;
     boost::system::error_code ignored;
     m_connectTimer.cancel();
     m_stream.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

@@ -89,6 +89,7 @@ private:
 
     std::atomic<State> m_state{State::Connecting};
     std::shared_ptr<const ApiRanges> m_apiRanges;
+    Error m_closeReason{ErrorKind::Network, "connection closed"};  // why it closed, for late submits
     std::vector<int16_t> m_maxVersionByKey;  // negotiated, indexed by API key; -1 when absent
     int32_t m_nextCorrelationId = 1;
     std::vector<std::shared_ptr<PendingRequest>> m_waiting;  // submitted before Ready

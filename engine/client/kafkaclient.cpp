@@ -122,7 +122,15 @@ public:
             for (auto& [key, connection] : m_connections) connections.push_back(connection);
             m_connections.clear();
         }
-        asio::post(io, [self = shared_from_this()] { self->m_refreshTimer.cancel(); });
+        asio::post(io, [self = shared_from_this()] {
+            self->m_refreshTimer.cancel();
+            std::set<std::shared_ptr<asio::steady_timer>> retries;
+            {
+                std::lock_guard lock(self->m_mutex);
+                retries = self->m_retryTimers;
+            }
+            for (const auto& timer : retries) timer->cancel();
+        });
         for (auto& connection : connections) connection->close(Error{ErrorKind::Cancelled, "the client was closed"});
         m_work.reset();
         const bool onEngineThread = std::any_of(m_threads.begin(), m_threads.end(), [](const std::thread& t) {
@@ -396,10 +404,17 @@ private:
         }
         ++request->attempts;
         auto timer = std::make_shared<asio::steady_timer>(io, delay);
+        // On shutdown the timer is cancelled and the handler runs at once: route() then reports Cancelled.
         timer->async_wait([self = shared_from_this(), request, timer](boost::system::error_code) {
+            {
+                std::lock_guard lock(self->m_mutex);
+                self->m_retryTimers.erase(timer);
+            }
             request->written = false;
             self->route(request);
         });
+        std::lock_guard lock(m_mutex);
+        m_retryTimers.insert(timer);  // after async_wait: a cancel must not race its start
     }
 
     int32_t pickAnyNode() {
@@ -586,6 +601,7 @@ private:
     std::shared_ptr<const ClusterMetadata> m_metadata = std::make_shared<ClusterMetadata>();
     std::set<std::string> m_watchedTopics;
     std::map<std::pair<int, std::string>, int32_t> m_coordinators;
+    std::set<std::shared_ptr<asio::steady_timer>> m_retryTimers;  // requests waiting out a backoff
     size_t m_nextBootstrap = 0;
 };
 
