@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -100,6 +101,7 @@ public:
     ClientCore(ClientConfig config, std::shared_ptr<ConnectionSettings> settings, std::vector<HostPort> bootstrap)
         : m_settings(std::move(settings)),
           m_bootstrap(std::move(bootstrap)),
+          m_routing(asio::make_strand(io)),
           m_work(asio::make_work_guard(io)),
           m_refreshTimer(io),
           m_config(std::move(config)) {}
@@ -151,8 +153,10 @@ public:
         }
     }
 
+    // One strand for all routing keeps requests in the order send() got them on their way to a
+    // connection: a producer's pipelined batches must reach the broker in sequence.
     void dispatch(std::shared_ptr<PendingRequest> request) {
-        asio::post(io, [self = shared_from_this(), request = std::move(request)]() mutable {
+        asio::post(m_routing, [self = shared_from_this(), request = std::move(request)]() mutable {
             self->route(std::move(request));
         });
     }
@@ -347,7 +351,7 @@ private:
             if (auto it = m_coordinators.find(key); it != m_coordinators.end()) {
                 const int32_t node = it->second;
                 // Unlocked below: sendTo takes the lock itself.
-                asio::post(io, [self = shared_from_this(), node, request] { self->sendTo(node, request); });
+                asio::post(m_routing, [self = shared_from_this(), node, request] { self->sendTo(node, request); });
                 return;
             }
         }
@@ -588,6 +592,7 @@ private:
 
     std::shared_ptr<const ConnectionSettings> m_settings;
     const std::vector<HostPort> m_bootstrap;
+    asio::strand<asio::io_context::executor_type> m_routing;
     asio::executor_work_guard<asio::io_context::executor_type> m_work;
     asio::steady_timer m_refreshTimer;
     std::vector<std::thread> m_threads;

@@ -1,1 +1,5 @@
 # producer tests of engine/client.
+partita_client_test(partitioner_test SOURCES partitioner_test.cpp)
+partita_client_test(producer_accumulator_test SOURCES producer_accumulator_test.cpp)
+partita_client_test(producer_partitad_test SOURCES producer_partitad_test.cpp)
+partita_client_test(producer_mock_test SOURCES producer_mock_test.cpp)
