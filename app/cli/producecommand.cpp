@@ -13,8 +13,11 @@
 
 #include <atomic>
 #include <cctype>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -180,13 +183,15 @@ int produce(const CommonOptions& options, const ProduceOptions& produce) {
     std::optional<std::string> fatal;
     uint64_t lines = 0;     // input lines, for the per-message report
     uint64_t produced = 0;  // messages handed to the producer
+    // Throughput as librdkafka's perf tool counts it: from the first produce to the last delivery.
+    std::chrono::steady_clock::time_point firstProduce{};
 
     LineReader reader(0);
     std::string_view line;
     while (!fatal && !stopRequested() && reader.next(line)) {
         ++lines;
         if (line.empty()) continue;  // as kcat: an empty line is no message
-        ++produced;
+        if (++produced == 1) firstProduce = std::chrono::steady_clock::now();
         std::string_view value = line;
         // Assigned in place, so the key's and value's buffers are reused from line to line.
         const auto at = keySeparator.empty() ? std::string_view::npos : line.find(keySeparator);
@@ -221,6 +226,10 @@ int produce(const CommonOptions& options, const ProduceOptions& produce) {
         (void)owned.release();
     }
 
+    const double seconds =
+        produced == 0 ? 0.0 : std::chrono::duration<double>(std::chrono::steady_clock::now() - firstProduce).count();
+    const double rate = seconds > 0 ? double(deliveries.delivered()) / seconds : 0.0;
+
     // Messages never taken (a fatal error) count as failed too.
     const uint64_t failed = produced - deliveries.delivered();
     const auto firstError = deliveries.firstError();
@@ -229,13 +238,16 @@ int produce(const CommonOptions& options, const ProduceOptions& produce) {
                    {"messages", deliveries.delivered()},
                    {"bytes", deliveries.bytes()},
                    {"errors", failed},
+                   {"seconds", seconds},
+                   {"messages_per_second", std::llround(rate)},
                    {"error", fatal        ? boost::json::value(*fatal)
                              : firstError ? boost::json::value(*firstError)
                                           : nullptr}});
     } else {
         std::fflush(stdout);
         std::cout << "Produced " << deliveries.delivered() << " messages (" << deliveries.bytes() << " bytes) to "
-                  << produce.topic << ", " << failed << " failed.\n";
+                  << produce.topic << ", " << failed << " failed, in " << std::fixed << std::setprecision(3) << seconds
+                  << " s (" << std::llround(rate) << " messages/s).\n";
     }
     if (fatal) printError(*fatal);
     if (failed > 0 && firstError && !session.json())
