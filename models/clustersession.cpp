@@ -1,0 +1,97 @@
+// ClusterSession: runs RefreshJobs on a timer and brings their results back to the GUI thread.
+#include "models/clustersession.h"
+
+#include "engine/client/kafkaclient.h"
+#include "models/refreshjob.h"
+
+#include <mutex>
+
+namespace partita::models {
+
+// Engine threads hold this, not the session: the destructor clears `session` under the mutex,
+// and a completion posts only while holding it, so it never posts to a destroyed object (Qt drops
+// events already posted to an object when it is destroyed).
+struct ClusterSession::Guard {
+    std::mutex mutex;
+    ClusterSession* session = nullptr;
+};
+
+ClusterSession::ClusterSession(const client::ClientConfig& config, QObject* parent)
+    : QObject(parent), m_guard(std::make_shared<Guard>()) {
+    m_guard->session = this;
+    m_timer.setInterval(5000);
+    // A tick during a slow refresh (a broker timing out) is dropped rather than queued, so a
+    // struggling cluster is not asked twice in a row.
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (!m_inFlight) refreshNow();
+    });
+    auto client = client::KafkaClient::shared(config);
+    if (!client.ok()) {
+        m_state = State::Lost;
+        m_lastError = QString::fromStdString(client.error().message);
+        return;
+    }
+    m_client = client.value();
+    m_admin.emplace(m_client);
+    m_timer.start();
+    refreshNow();
+}
+
+ClusterSession::~ClusterSession() {
+    std::lock_guard lock(m_guard->mutex);
+    m_guard->session = nullptr;
+}
+
+void ClusterSession::setRefreshInterval(int ms) {
+    m_timer.setInterval(ms);
+}
+
+void ClusterSession::refreshNow() {
+    if (!m_admin) return;
+    if (m_inFlight) {
+        m_again = true;
+        return;
+    }
+    m_inFlight = true;
+    std::weak_ptr<Guard> weak = m_guard;
+    RefreshJob::start(*m_admin, [weak](Result<ClusterSnapshot> result) {
+        auto guard = weak.lock();
+        if (!guard) return;
+        std::shared_ptr<ClusterSnapshot> snapshot;
+        QString error;
+        if (result.ok())
+            snapshot = std::make_shared<ClusterSnapshot>(std::move(result.value()));
+        else
+            error = QString::fromStdString(result.error().message);
+        std::lock_guard lock(guard->mutex);
+        if (guard->session == nullptr) return;
+        QMetaObject::invokeMethod(
+            guard->session, [session = guard->session, snapshot, error] { session->deliver(snapshot, error); },
+            Qt::QueuedConnection);
+    });
+}
+
+void ClusterSession::deliver(std::shared_ptr<ClusterSnapshot> snapshot, const QString& error) {
+    m_inFlight = false;
+    if (snapshot) {
+        snapshot->sequence = ++m_sequence;
+        m_snapshot = std::move(snapshot);
+        setState(State::Connected, QString());
+        emit snapshotReady(*m_snapshot);
+    } else {
+        setState(State::Lost, error.isEmpty() ? tr("The cluster did not answer.") : error);
+    }
+    if (m_again) {
+        m_again = false;
+        refreshNow();
+    }
+}
+
+void ClusterSession::setState(State state, const QString& error) {
+    if (state == m_state && error == m_lastError) return;
+    m_state = state;
+    m_lastError = error;
+    emit stateChanged(state, error);
+}
+
+}  // namespace partita::models

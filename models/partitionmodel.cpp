@@ -1,0 +1,164 @@
+// PartitionModel: display, sort and highlight roles of one topic's partitions, and its keyed refresh.
+#include "models/partitionmodel.h"
+
+#include "models/keyeddiff.h"
+
+#include <QColor>
+#include <QLocale>
+
+namespace partita::models {
+
+namespace {
+
+QString joinIds(const QList<int>& ids) {
+    QStringList parts;
+    for (int id : ids) parts << QString::number(id);
+    return parts.join(QStringLiteral(", "));
+}
+
+// Translucent tints read on light and dark palettes alike, since they blend with the base colour.
+QColor offlineTint() {
+    return QColor(220, 40, 40, 90);
+}
+QColor underReplicatedTint() {
+    return QColor(230, 160, 0, 80);
+}
+
+}  // namespace
+
+PartitionModel::PartitionModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void PartitionModel::setTopic(const QString& topic) {
+    beginResetModel();
+    m_topic = topic;
+    m_rows.clear();
+    endResetModel();
+    emit summaryChanged();
+}
+
+void PartitionModel::setTopic(const QString& topic, const ClusterSnapshot& snapshot) {
+    setTopic(topic);
+    setSnapshot(snapshot);
+}
+
+int PartitionModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int PartitionModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const PartitionInfo* PartitionModel::partition(int row) const {
+    return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)] : nullptr;
+}
+
+PartitionModel::Summary PartitionModel::summary() const {
+    Summary s;
+    s.partitions = int(m_rows.size());
+    for (const auto& p : m_rows) {
+        if (p.underReplicated()) ++s.underReplicated;
+        if (p.offline()) ++s.offline;
+    }
+    return s;
+}
+
+QString PartitionModel::summaryText() const {
+    const Summary s = summary();
+    return tr("%n partition(s)", nullptr, s.partitions) + QStringLiteral(", ") +
+           tr("%n under-replicated", nullptr, s.underReplicated) + QStringLiteral(", ") +
+           tr("%n offline", nullptr, s.offline);
+}
+
+QVariant PartitionModel::data(const QModelIndex& index, int role) const {
+    const PartitionInfo* p = index.isValid() ? partition(index.row()) : nullptr;
+    if (p == nullptr) return {};
+    switch (role) {
+        case UnderReplicatedRole:
+            return p->underReplicated();
+        case OfflineRole:
+            return p->offline();
+        case Qt::BackgroundRole:
+            if (p->offline()) return offlineTint();
+            if (p->underReplicated()) return underReplicatedTint();
+            return {};
+        case Qt::ToolTipRole:
+            if (!p->error.isEmpty()) return p->error;
+            if (p->offline()) return tr("Offline: no replica is leading this partition.");
+            if (p->underReplicated()) return tr("Under-replicated: not every replica is in sync.");
+            return {};
+        case Qt::TextAlignmentRole:
+            if (index.column() == PartitionColumn || index.column() == LeaderColumn || index.column() == SizeColumn)
+                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            return {};
+        case SortRole:
+            switch (index.column()) {
+                case PartitionColumn:
+                    return p->partition;
+                case LeaderColumn:
+                    return p->leader;
+                case ReplicasColumn:
+                    return int(p->replicas.size());
+                case IsrColumn:
+                    return int(p->isr.size());
+                case OfflineReplicasColumn:
+                    return int(p->offlineReplicas.size());
+                case SizeColumn:
+                    return p->size;
+            }
+            return {};
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case PartitionColumn:
+                    return p->partition;
+                case LeaderColumn:
+                    return p->offline() ? tr("none") : QString::number(p->leader);
+                case ReplicasColumn:
+                    return joinIds(p->replicas);
+                case IsrColumn:
+                    return joinIds(p->isr);
+                case OfflineReplicasColumn:
+                    return joinIds(p->offlineReplicas);
+                case SizeColumn:
+                    return p->size < 0 ? QString() : QLocale().formattedDataSize(p->size);
+            }
+            return {};
+        default:
+            return {};
+    }
+}
+
+QVariant PartitionModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+        case PartitionColumn:
+            return tr("Partition");
+        case LeaderColumn:
+            return tr("Leader");
+        case ReplicasColumn:
+            return tr("Replicas");
+        case IsrColumn:
+            return tr("ISR");
+        case OfflineReplicasColumn:
+            return tr("Offline replicas");
+        case SizeColumn:
+            return tr("Size");
+    }
+    return {};
+}
+
+void PartitionModel::setSnapshot(const ClusterSnapshot& snapshot) {
+    std::vector<PartitionInfo> next;
+    if (const TopicInfo* t = snapshot.findTopic(m_topic)) next = t->partitions;
+    const Summary before = summary();
+    const KeyedDiffHooks hooks{[this](int f, int l) { beginRemoveRows({}, f, l); }, [this] { endRemoveRows(); },
+                               [this](int f, int l) { beginInsertRows({}, f, l); }, [this] { endInsertRows(); }};
+    applyKeyedDiff(*this, hooks, m_rows, std::move(next), [](const PartitionInfo& p) { return p.partition; });
+    const Summary after = summary();
+    if (before.partitions != after.partitions || before.underReplicated != after.underReplicated ||
+        before.offline != after.offline)
+        emit summaryChanged();
+}
+
+}  // namespace partita::models

@@ -1,0 +1,122 @@
+// TopicModel: display, sort and filter roles of the topic table, and its keyed refresh.
+#include "models/topicmodel.h"
+
+#include "models/keyeddiff.h"
+
+#include <QLocale>
+
+#include <algorithm>
+
+namespace partita::models {
+
+TopicModel::TopicModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int TopicModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TopicModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const TopicModel::Row* TopicModel::topic(int row) const {
+    return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)] : nullptr;
+}
+
+int TopicModel::rowOf(const QString& name) const {
+    auto it =
+        std::lower_bound(m_rows.begin(), m_rows.end(), name, [](const Row& r, const QString& n) { return r.name < n; });
+    return it != m_rows.end() && it->name == name ? int(it - m_rows.begin()) : -1;
+}
+
+QVariant TopicModel::data(const QModelIndex& index, int role) const {
+    const Row* t = index.isValid() ? topic(index.row()) : nullptr;
+    if (t == nullptr) return {};
+    switch (role) {
+        case NameRole:
+            return t->name;
+        case InternalRole:
+            return t->internal;
+        case ProblemRole:
+            return t->underReplicated > 0 || t->offline > 0 || !t->error.isEmpty();
+        case Qt::ToolTipRole:
+            return t->error.isEmpty() ? QVariant() : QVariant(t->error);
+        case Qt::TextAlignmentRole:
+            if (index.column() != NameColumn && index.column() != InternalColumn)
+                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            return {};
+        case SortRole:
+            switch (index.column()) {
+                case NameColumn:
+                    return t->name;
+                case PartitionsColumn:
+                    return t->partitions;
+                case ReplicationColumn:
+                    return t->replicationFactor;
+                case UnderReplicatedColumn:
+                    return t->underReplicated;
+                case OfflineColumn:
+                    return t->offline;
+                case SizeColumn:
+                    return t->size;
+                case InternalColumn:
+                    return t->internal;
+            }
+            return {};
+        case Qt::DisplayRole:
+            switch (index.column()) {
+                case NameColumn:
+                    return t->name;
+                case PartitionsColumn:
+                    return t->partitions;
+                case ReplicationColumn:
+                    return t->replicationFactor;
+                case UnderReplicatedColumn:
+                    return t->underReplicated;
+                case OfflineColumn:
+                    return t->offline;
+                case SizeColumn:
+                    return t->size < 0 ? QString() : QLocale().formattedDataSize(t->size);
+                case InternalColumn:
+                    return t->internal ? tr("Yes") : QString();
+            }
+            return {};
+        default:
+            return {};
+    }
+}
+
+QVariant TopicModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+        case NameColumn:
+            return tr("Name");
+        case PartitionsColumn:
+            return tr("Partitions");
+        case ReplicationColumn:
+            return tr("Replication factor");
+        case UnderReplicatedColumn:
+            return tr("Under-replicated");
+        case OfflineColumn:
+            return tr("Offline");
+        case SizeColumn:
+            return tr("Size");
+        case InternalColumn:
+            return tr("Internal");
+    }
+    return {};
+}
+
+void TopicModel::setSnapshot(const ClusterSnapshot& snapshot) {
+    std::vector<Row> next;
+    next.reserve(snapshot.topics.size());
+    for (const TopicInfo& t : snapshot.topics)
+        next.push_back({t.name, int(t.partitions.size()), t.replicationFactor(), t.underReplicatedCount(),
+                        t.offlineCount(), t.size(), t.internal, t.error});
+    const KeyedDiffHooks hooks{[this](int f, int l) { beginRemoveRows({}, f, l); }, [this] { endRemoveRows(); },
+                               [this](int f, int l) { beginInsertRows({}, f, l); }, [this] { endInsertRows(); }};
+    applyKeyedDiff(*this, hooks, m_rows, std::move(next), [](const Row& r) -> const QString& { return r.name; });
+}
+
+}  // namespace partita::models
