@@ -39,6 +39,31 @@ bool isActiveGroupError(int16_t code) {
            code == protocol::code(ErrorCode::FencedMemberEpoch) || code == protocol::code(ErrorCode::StaleMemberEpoch);
 }
 
+// The error code of every partition in an answer.
+template <class Topics>
+std::map<TopicPartition, int16_t> partitionCodes(const Topics& topics) {
+    std::map<TopicPartition, int16_t> codes;
+    for (const auto& t : topics)
+        for (const auto& p : t.partitions) codes[{t.name, p.partitionIndex}] = p.errorCode;
+    return codes;
+}
+
+// Each partition's status, in `partitions`' order, from the coordinator's codes; a partition it
+// left out is reported as such.
+std::vector<PartitionStatus> partitionStatuses(const std::string& group, const std::vector<TopicPartition>& partitions,
+                                               const std::map<TopicPartition, int16_t>& codes) {
+    std::vector<PartitionStatus> out;
+    for (const TopicPartition& tp : partitions) {
+        auto it = codes.find(tp);
+        if (it == codes.end())
+            out.push_back({tp, Error{ErrorKind::Malformed, groupContext(group) + " " + formatPartition(tp) +
+                                                               ": the coordinator did not answer for it"}});
+        else
+            out.push_back({tp, statusOf(it->second, groupContext(group) + " " + formatPartition(tp))});
+    }
+    return out;
+}
+
 }  // namespace
 
 void Admin::listConsumerGroupOffsets(std::string group, std::vector<TopicPartition> partitions,
@@ -117,9 +142,7 @@ void Admin::alterConsumerGroupOffsets(std::string group, std::map<TopicPartition
         m_client, CallBudget(*m_client), spec,
         [group, offsets, done](Result<TypedResponse<protocol::OffsetCommitResponse>> result) {
             if (!result.ok()) return done(result.error());
-            std::map<TopicPartition, int16_t> codes;
-            for (const auto& t : result.value()->topics)
-                for (const auto& p : t.partitions) codes[{t.name, p.partitionIndex}] = p.errorCode;
+            const auto codes = partitionCodes(result.value()->topics);
             for (const auto& [tp, code] : codes) {
                 if (!isActiveGroupError(code)) continue;
                 return done(Error{ErrorKind::Broker,
@@ -129,16 +152,9 @@ void Admin::alterConsumerGroupOffsets(std::string group, std::map<TopicPartition
                                       std::string(protocol::errorName(code)) + ")",
                                   code});
             }
-            std::vector<PartitionStatus> out;
-            for (const auto& [tp, o] : offsets) {
-                auto it = codes.find(tp);
-                if (it == codes.end())
-                    out.push_back({tp, Error{ErrorKind::Malformed, groupContext(group) + " " + formatPartition(tp) +
-                                                                       ": the coordinator did not answer for it"}});
-                else
-                    out.push_back({tp, statusOf(it->second, groupContext(group) + " " + formatPartition(tp))});
-            }
-            done(std::move(out));
+            std::vector<TopicPartition> partitions;
+            for (const auto& [tp, o] : offsets) partitions.push_back(tp);
+            done(partitionStatuses(group, partitions, codes));
         });
 }
 
@@ -163,19 +179,8 @@ void Admin::deleteConsumerGroupOffsets(std::string group, std::vector<TopicParti
             if (!result.ok()) return done(result.error());
             const auto& response = *result.value();
             if (response.errorCode != 0) return done(brokerError(response.errorCode, groupContext(group)));
-            std::map<TopicPartition, int16_t> codes;
-            for (const auto& t : response.topics)
-                for (const auto& p : t.partitions) codes[{t.name, p.partitionIndex}] = p.errorCode;
-            std::vector<PartitionStatus> out;
-            for (const auto& tp : partitions) {
-                auto it = codes.find(tp);
-                if (it == codes.end())
-                    out.push_back({tp, Error{ErrorKind::Malformed, groupContext(group) + " " + formatPartition(tp) +
-                                                                       ": the coordinator did not answer for it"}});
-                else
-                    out.push_back({tp, statusOf(it->second, groupContext(group) + " " + formatPartition(tp))});
-            }
-            done(std::move(out));
+            const auto codes = partitionCodes(response.topics);
+            done(partitionStatuses(group, partitions, codes));
         });
 }
 

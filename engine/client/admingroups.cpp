@@ -124,15 +124,7 @@ void Admin::listConsumerGroups(ListGroupsOptions options, Done<GroupListings> do
 void Admin::describeConsumerGroups(std::vector<std::string> groups, DescribeGroupsOptions options,
                                    Done<std::vector<ConsumerGroupDescription>> done) {
     if (groups.empty()) return done(std::vector<ConsumerGroupDescription>{});
-    struct State {
-        std::vector<ConsumerGroupDescription> results;
-        std::optional<Error> fatal;
-    };
-    auto join = std::make_shared<Join<State>>(groups.size(), [done](State& s) {
-        if (s.fatal) return done(*s.fatal);
-        done(std::move(s.results));
-    });
-    join->state().results.resize(groups.size());
+    auto join = joinPerItem<ConsumerGroupDescription>(groups.size(), done);
     for (size_t i = 0; i < groups.size(); ++i) {
         const std::string group = groups[i];
         join->state().results[i].groupId = group;
@@ -156,13 +148,9 @@ void Admin::describeConsumerGroups(std::vector<std::string> groups, DescribeGrou
         callWithRetry<protocol::DescribeGroupsResponse>(
             m_client, CallBudget(*m_client), spec,
             [join, i, group](Result<TypedResponse<protocol::DescribeGroupsResponse>> result) {
-                join->arrive([&](State& s) {
+                join->arrive([&](auto& s) {
+                    if (!result.ok()) return s.fail(i, result.error());
                     auto& out = s.results[i];
-                    if (!result.ok()) {
-                        if (result.error().kind == ErrorKind::Unsupported) s.fatal = result.error();
-                        out.status = result.error();
-                        return;
-                    }
                     out.coordinatorId = result.value().nodeId;
                     const auto& response = *result.value();
                     auto it = std::find_if(response.groups.begin(), response.groups.end(),
@@ -186,15 +174,7 @@ void Admin::describeConsumerGroups(std::vector<std::string> groups, DescribeGrou
 
 void Admin::deleteConsumerGroups(std::vector<std::string> groups, Done<std::vector<ItemStatus>> done) {
     if (groups.empty()) return done(std::vector<ItemStatus>{});
-    struct State {
-        std::vector<ItemStatus> results;
-        std::optional<Error> fatal;
-    };
-    auto join = std::make_shared<Join<State>>(groups.size(), [done](State& s) {
-        if (s.fatal) return done(*s.fatal);
-        done(std::move(s.results));
-    });
-    join->state().results.resize(groups.size());
+    auto join = joinPerItem<ItemStatus>(groups.size(), done);
     for (size_t i = 0; i < groups.size(); ++i) {
         const std::string group = groups[i];
         join->state().results[i].name = group;
@@ -212,13 +192,9 @@ void Admin::deleteConsumerGroups(std::vector<std::string> groups, Done<std::vect
         callWithRetry<protocol::DeleteGroupsResponse>(
             m_client, CallBudget(*m_client), spec,
             [join, i, group](Result<TypedResponse<protocol::DeleteGroupsResponse>> result) {
-                join->arrive([&](State& s) {
+                join->arrive([&](auto& s) {
+                    if (!result.ok()) return s.fail(i, result.error());
                     auto& out = s.results[i];
-                    if (!result.ok()) {
-                        if (result.error().kind == ErrorKind::Unsupported) s.fatal = result.error();
-                        out.status = result.error();
-                        return;
-                    }
                     const auto& results = result.value()->results;
                     auto it =
                         std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.groupId == group; });

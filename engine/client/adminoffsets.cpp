@@ -217,6 +217,44 @@ void runLeaderRouted(const std::shared_ptr<KafkaClient>& client, std::map<TopicP
     std::make_shared<LeaderRouted<In>>(client, std::move(work), std::move(send), std::move(finish))->round();
 }
 
+// A leader's answer per partition: partition and error code, then what `fill(answer, partition)`
+// takes from that API's partition.
+template <class Topics, class Fill>
+std::vector<PartitionAnswer> answersOf(const Topics& topics, Fill fill) {
+    std::vector<PartitionAnswer> answers;
+    for (const auto& t : topics) {
+        for (const auto& p : t.partitions) {
+            PartitionAnswer a;
+            a.partition = {t.name, p.partitionIndex};
+            a.errorCode = p.errorCode;
+            fill(a, p);
+            answers.push_back(std::move(a));
+        }
+    }
+    return answers;
+}
+
+// One result per partition in the order asked: the leader's answer put in by `fill(result, answer)`,
+// the error it ended with, or a timeout for a partition nobody answered for.
+template <class Out, class Fill>
+std::vector<Out> resultsInOrder(const std::vector<TopicPartition>& order,
+                                const std::map<TopicPartition, Result<PartitionAnswer>>& outcomes, Fill fill) {
+    std::vector<Out> out;
+    for (const auto& tp : order) {
+        Out item;
+        item.partition = tp;
+        auto it = outcomes.find(tp);
+        if (it == outcomes.end())
+            item.status = Error{ErrorKind::Timeout, formatPartition(tp) + ": no answer"};
+        else if (!it->second.ok())
+            item.status = it->second.error();
+        else
+            fill(item, it->second.value());
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
 // One leader's ListOffsets. librdkafka 2.0.2's mock cluster (and whatever shares its bug) encodes
 // v4+ answers wrongly (LeaderEpoch as an int64): an answer that does not decode at v4+ is asked
 // again at v3, which only loses the leader epochs.
@@ -248,19 +286,11 @@ void sendListOffsets(const std::shared_ptr<KafkaClient>& client, int32_t leader,
                 older.maxVersion = 3;
                 return sendListOffsets(client, leader, items, isolation, older, answer);
             }
-            std::vector<PartitionAnswer> answers;
-            for (const auto& t : result.value()->topics) {
-                for (const auto& p : t.partitions) {
-                    PartitionAnswer a;
-                    a.partition = {t.name, p.partitionIndex};
-                    a.errorCode = p.errorCode;
-                    a.offset = p.offset;
-                    a.timestamp = p.timestamp;
-                    a.leaderEpoch = p.leaderEpoch;
-                    answers.push_back(std::move(a));
-                }
-            }
-            answer(std::move(answers));
+            answer(answersOf(result.value()->topics, [](PartitionAnswer& a, const auto& p) {
+                a.offset = p.offset;
+                a.timestamp = p.timestamp;
+                a.leaderEpoch = p.leaderEpoch;
+            }));
         },
         options);
 }
@@ -285,23 +315,12 @@ void Admin::listOffsets(std::map<TopicPartition, int64_t> specs, IsolationLevel 
     runLeaderRouted<int64_t>(m_client, std::move(specs), send,
                              [order, done](Result<std::map<TopicPartition, Result<PartitionAnswer>>> outcomes) {
                                  if (!outcomes.ok()) return done(outcomes.error());
-                                 std::vector<ListedOffset> out;
-                                 for (const auto& tp : order) {
-                                     ListedOffset listed;
-                                     listed.partition = tp;
-                                     auto it = outcomes.value().find(tp);
-                                     if (it == outcomes.value().end()) {
-                                         listed.status = Error{ErrorKind::Timeout, formatPartition(tp) + ": no answer"};
-                                     } else if (!it->second.ok()) {
-                                         listed.status = it->second.error();
-                                     } else {
-                                         listed.offset = it->second.value().offset;
-                                         listed.timestamp = it->second.value().timestamp;
-                                         listed.leaderEpoch = it->second.value().leaderEpoch;
-                                     }
-                                     out.push_back(std::move(listed));
-                                 }
-                                 done(std::move(out));
+                                 done(resultsInOrder<ListedOffset>(order, outcomes.value(),
+                                                                   [](ListedOffset& listed, const PartitionAnswer& a) {
+                                                                       listed.offset = a.offset;
+                                                                       listed.timestamp = a.timestamp;
+                                                                       listed.leaderEpoch = a.leaderEpoch;
+                                                                   }));
                              });
 }
 
@@ -318,41 +337,21 @@ void Admin::deleteRecords(std::map<TopicPartition, int64_t> beforeOffsets, Done<
             Target::node(leader), std::move(request),
             [answer](Result<TypedResponse<protocol::DeleteRecordsResponse>> result) {
                 if (!result.ok()) return answer(result.error());
-                std::vector<PartitionAnswer> answers;
-                for (const auto& t : result.value()->topics) {
-                    for (const auto& p : t.partitions) {
-                        PartitionAnswer a;
-                        a.partition = {t.name, p.partitionIndex};
-                        a.errorCode = p.errorCode;
-                        a.offset = p.lowWatermark;
-                        answers.push_back(std::move(a));
-                    }
-                }
-                answer(std::move(answers));
+                answer(answersOf(result.value()->topics,
+                                 [](PartitionAnswer& a, const auto& p) { a.offset = p.lowWatermark; }));
             },
             options);
     };
     std::vector<TopicPartition> order;
     for (const auto& [tp, offset] : beforeOffsets) order.push_back(tp);
-    runLeaderRouted<int64_t>(
-        m_client, std::move(beforeOffsets), send,
-        [order, done](Result<std::map<TopicPartition, Result<PartitionAnswer>>> outcomes) {
-            if (!outcomes.ok()) return done(outcomes.error());
-            std::vector<DeletedRecords> out;
-            for (const auto& tp : order) {
-                DeletedRecords deleted;
-                deleted.partition = tp;
-                auto it = outcomes.value().find(tp);
-                if (it == outcomes.value().end())
-                    deleted.status = Error{ErrorKind::Timeout, formatPartition(tp) + ": no answer"};
-                else if (!it->second.ok())
-                    deleted.status = it->second.error();
-                else
-                    deleted.lowWatermark = it->second.value().offset;
-                out.push_back(std::move(deleted));
-            }
-            done(std::move(out));
-        });
+    runLeaderRouted<int64_t>(m_client, std::move(beforeOffsets), send,
+                             [order, done](Result<std::map<TopicPartition, Result<PartitionAnswer>>> outcomes) {
+                                 if (!outcomes.ok()) return done(outcomes.error());
+                                 done(resultsInOrder<DeletedRecords>(
+                                     order, outcomes.value(), [](DeletedRecords& deleted, const PartitionAnswer& a) {
+                                         deleted.lowWatermark = a.offset;
+                                     }));
+                             });
 }
 
 }  // namespace partita::client

@@ -32,15 +32,7 @@ std::shared_ptr<RetrySpec<Resp>> controllerSpec(std::function<std::unique_ptr<pr
 
 void describeLogDirsOf(const std::shared_ptr<KafkaClient>& client, std::vector<int32_t> brokers,
                        Admin::Done<std::vector<BrokerLogDirs>> done) {
-    struct State {
-        std::vector<BrokerLogDirs> results;
-        std::optional<Error> fatal;
-    };
-    auto join = std::make_shared<Join<State>>(brokers.size(), [done](State& s) {
-        if (s.fatal) return done(*s.fatal);
-        done(std::move(s.results));
-    });
-    join->state().results.resize(brokers.size());
+    auto join = joinPerItem<BrokerLogDirs>(brokers.size(), done);
     for (size_t i = 0; i < brokers.size(); ++i) {
         const int32_t id = brokers[i];
         join->state().results[i].brokerId = id;
@@ -49,13 +41,9 @@ void describeLogDirsOf(const std::shared_ptr<KafkaClient>& client, std::vector<i
         client->call<protocol::DescribeLogDirsResponse>(
             Target::node(id), std::move(request),
             [join, i, id](Result<TypedResponse<protocol::DescribeLogDirsResponse>> result) {
-                join->arrive([&](State& s) {
+                join->arrive([&](auto& s) {
+                    if (!result.ok()) return s.fail(i, result.error());
                     auto& out = s.results[i];
-                    if (!result.ok()) {
-                        if (result.error().kind == ErrorKind::Unsupported) s.fatal = result.error();
-                        out.status = result.error();
-                        return;
-                    }
                     const auto& response = *result.value();
                     const std::string context = "broker " + std::to_string(id);
                     out.status = statusOf(response.errorCode, context);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace partita::client::adminsupport {
 
@@ -149,5 +150,31 @@ private:
     State m_state;
     std::function<void(State&)> m_finish;
 };
+
+// What one request per item (group, broker) gathers: a result per item in the items' order. An
+// Unsupported error fails the whole call, since the broker can do it for none of them; any other
+// failure stays with its item.
+template <class R>
+struct PerItemResults {
+    std::vector<R> results;
+    std::optional<Error> fatal;
+
+    // Records that the request for item `i` failed.
+    void fail(size_t i, const Error& error) {
+        if (error.kind == ErrorKind::Unsupported) fatal = error;
+        results[i].status = error;
+    }
+};
+
+// A Join over `count` items that hands `done` their results, or the fatal error.
+template <class R>
+std::shared_ptr<Join<PerItemResults<R>>> joinPerItem(size_t count, std::function<void(Result<std::vector<R>>)> done) {
+    auto join = std::make_shared<Join<PerItemResults<R>>>(count, [done](PerItemResults<R>& s) {
+        if (s.fatal) return done(*s.fatal);
+        done(std::move(s.results));
+    });
+    join->state().results.resize(count);
+    return join;
+}
 
 }  // namespace partita::client::adminsupport

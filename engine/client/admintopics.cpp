@@ -36,6 +36,24 @@ int16_t firstControllerError(const std::vector<Item>& items) {
     return 0;
 }
 
+// Each topic's status, in the order asked, from answers found by `nameOf(answer)`; a topic the
+// broker left out is reported as such rather than dropped.
+template <class Answer, class NameOf>
+std::vector<ItemStatus> statusesByTopic(const std::vector<std::string>& names, const std::vector<Answer>& answers,
+                                        NameOf nameOf) {
+    std::unordered_map<std::string, const Answer*> byName;
+    for (const auto& a : answers) byName[nameOf(a)] = &a;
+    std::vector<ItemStatus> out;
+    for (const auto& name : names) {
+        auto it = byName.find(name);
+        if (it == byName.end())
+            out.push_back({name, Error{ErrorKind::Malformed, name + ": the broker did not answer for this topic"}});
+        else
+            out.push_back({name, statusOf(it->second->errorCode, name, it->second->errorMessage)});
+    }
+    return out;
+}
+
 }  // namespace
 
 void Admin::listTopics(bool includeInternal, Done<std::vector<TopicListing>> done) {
@@ -199,18 +217,8 @@ void Admin::deleteTopics(std::vector<std::string> names, Done<std::vector<ItemSt
         m_client, CallBudget(*m_client), spec,
         [names, done](Result<TypedResponse<protocol::DeleteTopicsResponse>> result) {
             if (!result.ok()) return done(result.error());
-            std::unordered_map<std::string, const protocol::DeleteTopicsResponse::DeletableTopicResult*> byName;
-            for (const auto& r : result.value()->responses) byName[r.name.value_or(std::string())] = &r;
-            std::vector<ItemStatus> out;
-            for (const auto& name : names) {
-                auto it = byName.find(name);
-                if (it == byName.end())
-                    out.push_back(
-                        {name, Error{ErrorKind::Malformed, name + ": the broker did not answer for this topic"}});
-                else
-                    out.push_back({name, statusOf(it->second->errorCode, name, it->second->errorMessage)});
-            }
-            done(std::move(out));
+            done(statusesByTopic(names, result.value()->responses,
+                                 [](const auto& r) { return r.name.value_or(std::string()); }));
         });
 }
 
@@ -242,19 +250,7 @@ void Admin::createPartitions(std::vector<NewPartitions> topics, bool validateOnl
         m_client, CallBudget(*m_client), spec,
         [names, done](Result<TypedResponse<protocol::CreatePartitionsResponse>> result) {
             if (!result.ok()) return done(result.error());
-            std::unordered_map<std::string, const protocol::CreatePartitionsResponse::CreatePartitionsTopicResult*>
-                byName;
-            for (const auto& r : result.value()->results) byName[r.name] = &r;
-            std::vector<ItemStatus> out;
-            for (const auto& name : names) {
-                auto it = byName.find(name);
-                if (it == byName.end())
-                    out.push_back(
-                        {name, Error{ErrorKind::Malformed, name + ": the broker did not answer for this topic"}});
-                else
-                    out.push_back({name, statusOf(it->second->errorCode, name, it->second->errorMessage)});
-            }
-            done(std::move(out));
+            done(statusesByTopic(names, result.value()->results, [](const auto& r) { return r.name; }));
         });
 }
 

@@ -1,40 +1,19 @@
 // Admin's consumer group operations against a real partitad, with a confluent-kafka (librdkafka)
 // consumer as the group's member: list, describe, lag, offset reset and deletion, group deletion.
 #include "clienttestutil.h"
-#include "partitadprocess.h"
-
-#include "engine/client/admin.h"
-#include "engine/client/kafkaclient.h"
 
 #include <QDeadlineTimer>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
 
-namespace partita::client {
-// How QCOMPARE prints a partition when a comparison fails.
-char* toString(const TopicPartition& tp) {
-    return QTest::toString(formatPartition(tp));
-}
-}  // namespace partita::client
-
 using namespace partita;
 using namespace partita::client;
-using partita::tests::clientConfig;
+using partita::tests::contains;
 using partita::tests::waitFor;
 
 namespace {
-
-bool produceWithKcat(const QString& bootstrap, const QString& topic, int partition, int count) {
-    QProcess kcat;
-    kcat.start("kcat", {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition)});
-    if (!kcat.waitForStarted(10000)) return false;
-    for (int i = 0; i < count; ++i) kcat.write(QStringLiteral("record-%1\n").arg(i).toUtf8());
-    kcat.closeWriteChannel();
-    return kcat.waitForFinished(60000) && kcat.exitStatus() == QProcess::NormalExit && kcat.exitCode() == 0;
-}
 
 // A group member that consumes `count` records, commits them, says "ready" and stays in the group
 // until its stdin closes.
@@ -87,21 +66,12 @@ private:
     QProcess m_process;
 };
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
-class AdminGroupsTest : public QObject {
+class AdminGroupsTest : public QObject, protected tests::AdminFixture {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<tests::PartitadProcess> m_broker;
-    std::shared_ptr<KafkaClient> m_client;
-    std::unique_ptr<Admin> m_admin;
-
     Result<GroupListings> groups(ListGroupsOptions options = {}) {
         return waitFor<GroupListings>([&](auto done) { m_admin->listConsumerGroups(options, std::move(done)); });
     }
@@ -135,27 +105,14 @@ private:
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        m_broker = std::make_unique<tests::PartitadProcess>(m_dir.path());
-        QVERIFY(m_broker->start());
-        auto client = KafkaClient::create(clientConfig(m_broker->bootstrap()));
-        QVERIFY(client.ok());
-        m_client = client.value();
-        m_admin = std::make_unique<Admin>(m_client);
-        auto created = waitFor<std::vector<CreatedTopic>>([&](auto done) {
-            m_admin->createTopics({{"lagged", 1, 1, {}, {}}, {"spread", 2, 1, {}, {}}}, {}, std::move(done));
-        });
-        QVERIFY(created.ok() && firstFailure(*created).ok());
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "lagged", 0, 10));
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "spread", 0, 5));
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "spread", 1, 7));
+        QVERIFY(startPartitad());
+        QVERIFY(createTopics({{"lagged", 1, 1, {}, {}}, {"spread", 2, 1, {}, {}}}));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "lagged", 0, 10));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "spread", 0, 5));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "spread", 1, 7));
     }
 
-    void cleanupTestCase() {
-        m_admin.reset();
-        m_client.reset();
-        if (m_broker) m_broker->stop();
-    }
+    void cleanupTestCase() { stopCluster(); }
 
     // The whole life of a group as a user sees it in the tools.
     void anActiveGroupShowsItsMemberAndLag() {

@@ -3,46 +3,19 @@
 // committed group offsets with a moving coordinator.
 #include "clienttestutil.h"
 
-#include "engine/client/admin.h"
-#include "engine/client/kafkaclient.h"
-
-#include <QProcess>
 #include <QTest>
 
 #include <algorithm>
 
-namespace partita::client {
-// How QCOMPARE prints a partition when a comparison fails.
-char* toString(const TopicPartition& tp) {
-    return QTest::toString(formatPartition(tp));
-}
-}  // namespace partita::client
-
 using namespace partita;
 using namespace partita::client;
-using partita::tests::clientConfig;
 using partita::tests::waitFor;
 
-namespace {
-
-bool produceWithKcat(const QString& bootstrap, const QString& topic, int partition, int count) {
-    QProcess kcat;
-    kcat.start("kcat", {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition)});
-    if (!kcat.waitForStarted(10000)) return false;
-    for (int i = 0; i < count; ++i) kcat.write(QStringLiteral("record-%1\n").arg(i).toUtf8());
-    kcat.closeWriteChannel();
-    return kcat.waitForFinished(60000) && kcat.exitStatus() == QProcess::NormalExit && kcat.exitCode() == 0;
-}
-
-}  // namespace
-
-class AdminMockTest : public QObject {
+class AdminMockTest : public QObject, protected tests::AdminFixture {
     Q_OBJECT
 
 private:
     tests::MockCluster m_mock;
-    std::shared_ptr<KafkaClient> m_client;
-    std::unique_ptr<Admin> m_admin;
 
     Result<std::vector<ListedOffset>> offsets(std::map<TopicPartition, int64_t> specs) {
         return waitFor<std::vector<ListedOffset>>([&](auto done) {
@@ -64,16 +37,12 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(m_mock.start(3, {"mock-a:4:3"}));
-        auto client = KafkaClient::create(clientConfig(m_mock.bootstrap()));
-        QVERIFY(client.ok());
-        m_client = client.value();
-        m_admin = std::make_unique<Admin>(m_client);
-        QVERIFY(produceWithKcat(m_mock.bootstrap(), "mock-a", 0, 5));
+        QVERIFY(connectTo(m_mock.bootstrap()));
+        QVERIFY(tests::kcatProduceNumbered(m_mock.bootstrap(), "mock-a", 0, 5));
     }
 
     void cleanupTestCase() {
-        m_admin.reset();
-        m_client.reset();
+        stopCluster();
         m_mock.stop();
     }
 

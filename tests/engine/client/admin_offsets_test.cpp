@@ -1,56 +1,20 @@
 // Admin's offset and record operations against a real partitad: listOffsets (earliest, latest,
 // by timestamp, max timestamp, read_committed) and deleteRecords, with records produced by kcat.
 #include "clienttestutil.h"
-#include "partitadprocess.h"
 
-#include "engine/client/admin.h"
-#include "engine/client/kafkaclient.h"
-
-#include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <chrono>
 
-namespace partita::client {
-// How QCOMPARE prints a partition when a comparison fails.
-char* toString(const TopicPartition& tp) {
-    return QTest::toString(formatPartition(tp));
-}
-}  // namespace partita::client
-
 using namespace partita;
 using namespace partita::client;
-using partita::tests::clientConfig;
+using partita::tests::contains;
 using partita::tests::waitFor;
 
-namespace {
-
-// Produces `count` lines to one partition with kcat, as a user would.
-bool produceWithKcat(const QString& bootstrap, const QString& topic, int partition, int count) {
-    QProcess kcat;
-    kcat.start("kcat", {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition)});
-    if (!kcat.waitForStarted(10000)) return false;
-    for (int i = 0; i < count; ++i) kcat.write(QStringLiteral("record-%1\n").arg(i).toUtf8());
-    kcat.closeWriteChannel();
-    return kcat.waitForFinished(60000) && kcat.exitStatus() == QProcess::NormalExit && kcat.exitCode() == 0;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-}  // namespace
-
-class AdminOffsetsTest : public QObject {
+class AdminOffsetsTest : public QObject, protected tests::AdminFixture {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<tests::PartitadProcess> m_broker;
-    std::shared_ptr<KafkaClient> m_client;
-    std::unique_ptr<Admin> m_admin;
-
     Result<std::vector<ListedOffset>> offsets(std::map<TopicPartition, int64_t> specs,
                                               IsolationLevel isolation = IsolationLevel::ReadUncommitted) {
         return waitFor<std::vector<ListedOffset>>(
@@ -72,28 +36,14 @@ private:
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        m_broker = std::make_unique<tests::PartitadProcess>(m_dir.path());
-        QVERIFY(m_broker->start());
-        auto client = KafkaClient::create(clientConfig(m_broker->bootstrap()));
-        QVERIFY(client.ok());
-        m_client = client.value();
-        m_admin = std::make_unique<Admin>(m_client);
-        auto created = waitFor<std::vector<CreatedTopic>>([&](auto done) {
-            m_admin->createTopics({{"events", 2, 1, {}, {}}, {"trimmed", 1, 1, {}, {}}}, {}, std::move(done));
-        });
-        QVERIFY(created.ok());
-        QVERIFY(firstFailure(*created).ok());
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "events", 0, 10));
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "events", 1, 4));
-        QVERIFY(produceWithKcat(m_broker->bootstrap(), "trimmed", 0, 10));
+        QVERIFY(startPartitad());
+        QVERIFY(createTopics({{"events", 2, 1, {}, {}}, {"trimmed", 1, 1, {}, {}}}));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "events", 0, 10));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "events", 1, 4));
+        QVERIFY(tests::kcatProduceNumbered(m_broker->bootstrap(), "trimmed", 0, 10));
     }
 
-    void cleanupTestCase() {
-        m_admin.reset();
-        m_client.reset();
-        if (m_broker) m_broker->stop();
-    }
+    void cleanupTestCase() { stopCluster(); }
 
     void earliestAndLatestFollowWhatWasProduced() {
         auto latest = offsets({{{"events", 0}, OffsetSpec::kLatest}, {{"events", 1}, OffsetSpec::kLatest}});

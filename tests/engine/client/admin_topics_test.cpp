@@ -1,19 +1,14 @@
 // Admin against a real partitad: cluster, topics, configs, log dirs, and the operations partitad
 // does not have (ACLs, SCRAM, elections, reassignments) failing plainly.
 #include "clienttestutil.h"
-#include "partitadprocess.h"
 
-#include "engine/client/admin.h"
-#include "engine/client/kafkaclient.h"
-
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
 
 using namespace partita;
 using namespace partita::client;
-using partita::tests::clientConfig;
+using partita::tests::contains;
 using partita::tests::waitFor;
 
 namespace {
@@ -24,21 +19,12 @@ const ConfigEntry* findEntry(const ResourceConfig& config, const std::string& na
     return it == config.entries.end() ? nullptr : &*it;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 }  // namespace
 
-class AdminTopicsTest : public QObject {
+class AdminTopicsTest : public QObject, protected tests::AdminFixture {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<tests::PartitadProcess> m_broker;
-    std::shared_ptr<KafkaClient> m_client;
-    std::unique_ptr<Admin> m_admin;
-
     Result<std::vector<CreatedTopic>> create(std::vector<NewTopic> topics, CreateTopicsOptions options = {}) {
         return waitFor<std::vector<CreatedTopic>>(
             [&](auto done) { m_admin->createTopics(std::move(topics), options, std::move(done)); });
@@ -66,21 +52,9 @@ private:
     }
 
 private slots:
-    void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        m_broker = std::make_unique<tests::PartitadProcess>(m_dir.path());
-        QVERIFY(m_broker->start({"num.partitions=3"}));
-        auto client = KafkaClient::create(clientConfig(m_broker->bootstrap()));
-        QVERIFY(client.ok());
-        m_client = client.value();
-        m_admin = std::make_unique<Admin>(m_client);
-    }
+    void initTestCase() { QVERIFY(startPartitad({"num.partitions=3"})); }
 
-    void cleanupTestCase() {
-        m_admin.reset();
-        m_client.reset();
-        if (m_broker) m_broker->stop();
-    }
+    void cleanupTestCase() { stopCluster(); }
 
     void describeClusterNamesTheBrokerAndController() {
         auto cluster = waitFor<ClusterDescription>([&](auto done) { m_admin->describeCluster(std::move(done)); });

@@ -1,7 +1,14 @@
-// The mock cluster process and config helpers of the client tests.
+// The mock cluster process, peer tools, Admin fixture and config helpers of the client tests.
 #include "clienttestutil.h"
 
 #include <QDeadlineTimer>
+#include <QStandardPaths>
+
+namespace partita::client {
+char* toString(const TopicPartition& tp) {
+    return qstrdup(formatPartition(tp).c_str());
+}
+}  // namespace partita::client
 
 namespace partita::tests {
 
@@ -37,6 +44,103 @@ void MockCluster::stop() {
         m_process->kill();
         m_process->waitForFinished(5000);
     }
+}
+
+ToolRun runTool(const QString& program, const QStringList& arguments, const QByteArray& input) {
+    QProcess p;
+    p.start(program, arguments);
+    ToolRun run;
+    if (!p.waitForStarted(10000)) return run;
+    p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished(5000);
+        return run;
+    }
+    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    run.out = QString::fromUtf8(p.readAllStandardOutput());
+    run.err = QString::fromUtf8(p.readAllStandardError());
+    return run;
+}
+
+ToolRun runKcat(const QStringList& arguments, const QByteArray& input) {
+    return runTool(QStandardPaths::findExecutable("kcat"), arguments, input);
+}
+
+ToolRun runPython(const QString& script, const QStringList& arguments) {
+    return runTool("/usr/bin/python3", QStringList{"-c", script} + arguments);
+}
+
+bool kcatProduce(const QString& bootstrap, const QString& topic, int partition, const QStringList& lines,
+                 const QStringList& extra) {
+    const ToolRun run =
+        runKcat(QStringList{"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition)} + extra,
+                (lines.join('\n') + '\n').toUtf8());
+    if (run.exitCode != 0) qWarning("kcat failed: %s", qPrintable(run.err));
+    return run.exitCode == 0;
+}
+
+bool kcatProduceNumbered(const QString& bootstrap, const QString& topic, int partition, int count) {
+    QStringList lines;
+    for (int i = 0; i < count; ++i) lines << QStringLiteral("record-%1").arg(i);
+    return kcatProduce(bootstrap, topic, partition, lines);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+QString describe(const std::vector<Error>& errors) {
+    QStringList out;
+    for (const auto& e : errors) out << QString::fromStdString(e.message);
+    return out.join("; ");
+}
+
+bool pollGroupOnce(client::GroupConsumer& consumer, std::vector<Error>& errors,
+                   const std::function<void(int32_t partition, const client::FetchedRecord&)>& onRecord) {
+    auto result = waitFor<client::FetchResult>([&](auto done) { consumer.poll(std::move(done)); });
+    if (!result.ok()) {
+        errors.push_back(result.error());
+        return false;
+    }
+    for (const client::PartitionFetch& p : result->partitions) {
+        if (p.error) errors.push_back(*p.error);
+        for (const client::FetchedRecord& r : p.records) onRecord(p.partition.partition, r);
+    }
+    return true;
+}
+
+AdminFixture::~AdminFixture() {
+    stopCluster();
+}
+
+bool AdminFixture::startPartitad(const QStringList& overrides) {
+    if (!m_dir.isValid()) return false;
+    m_broker = std::make_unique<PartitadProcess>(m_dir.path());
+    return m_broker->start(overrides) && connectTo(m_broker->bootstrap());
+}
+
+bool AdminFixture::connectTo(const QString& bootstrap) {
+    auto client = client::KafkaClient::create(clientConfig(bootstrap));
+    if (!client.ok()) return false;
+    m_client = client.value();
+    m_admin = std::make_unique<client::Admin>(m_client);
+    return true;
+}
+
+bool AdminFixture::createTopics(std::vector<client::NewTopic> topics) {
+    auto created = waitFor<std::vector<client::CreatedTopic>>(
+        [&](auto done) { m_admin->createTopics(std::move(topics), {}, std::move(done)); });
+    if (!created.ok()) qWarning("createTopics failed: %s", created.error().message.c_str());
+    return created.ok() && client::firstFailure(*created).ok();
+}
+
+void AdminFixture::stopCluster() {
+    m_admin.reset();
+    m_client.reset();
+    if (m_broker) m_broker->stop();
+    m_broker.reset();
 }
 
 client::ClientConfig clientConfig(const QString& bootstrap, std::map<std::string, std::string> extra) {

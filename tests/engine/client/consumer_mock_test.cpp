@@ -5,7 +5,6 @@
 #include "engine/client/consumer.h"
 #include "engine/client/kafkaclient.h"
 
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -23,17 +22,7 @@ namespace {
 bool produce(const QString& bootstrap, const QString& topic, int partition, int from, int count) {
     QStringList lines;
     for (int i = from; i < from + count; ++i) lines << QStringLiteral("p%1-k%2:p%1-v%2").arg(partition).arg(i);
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"),
-            {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition), "-K:", "-z", "lz4"});
-    if (!p.waitForStarted(10000)) return false;
-    p.write((lines.join('\n') + '\n').toUtf8());
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-        qWarning("kcat: %s", p.readAllStandardError().constData());
-        return false;
-    }
-    return true;
+    return tests::kcatProduce(bootstrap, topic, partition, lines, {"-K:", "-z", "lz4"});
 }
 
 using Seen = std::map<int32_t, std::vector<std::pair<int64_t, std::string>>>;

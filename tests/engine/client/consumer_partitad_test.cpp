@@ -9,7 +9,6 @@
 #include "engine/protocol/errorcodes.h"
 
 #include <QDateTime>
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,38 +31,10 @@ namespace {
 const QStringList kOverrides{"num.partitions=1", "group.initial.rebalance.delay.ms=0",
                              "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000"};
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runProcess(const QString& program, const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess p;
-    p.start(program, arguments);
-    Run run;
-    if (!p.waitForStarted(10000)) return run;
-    p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished(5000);
-        return run;
-    }
-    run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    run.out = p.readAllStandardOutput();
-    run.err = p.readAllStandardError();
-    return run;
-}
-
 // kcat -P of "key:value" lines to one partition.
 bool produce(const QString& bootstrap, const QString& topic, int partition, const QStringList& lines,
              const QString& codec = "none", const QStringList& extra = {}) {
-    QStringList arguments{"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition), "-z", codec, "-K:"};
-    arguments += extra;
-    const Run run = runProcess(QStandardPaths::findExecutable("kcat"), arguments, (lines.join('\n') + '\n').toUtf8());
-    if (run.exitCode != 0) qWarning("kcat failed: %s", run.err.constData());
-    return run.exitCode == 0;
+    return tests::kcatProduce(bootstrap, topic, partition, lines, QStringList{"-z", codec, "-K:"} + extra);
 }
 
 QStringList numbered(const QString& prefix, int from, int count) {
@@ -349,8 +320,8 @@ run('aborted', 3, False)
 run('committed-b', 2, True)
 print('done')
 )PY";
-        const Run run = runProcess("/usr/bin/python3", {"-c", script, m_broker->bootstrap(), topic});
-        QVERIFY2(run.exitCode == 0 && run.out.contains("done"), run.err.constData());
+        const tests::ToolRun run = tests::runPython(script, {m_broker->bootstrap(), topic});
+        QVERIFY2(run.exitCode == 0 && run.out.contains("done"), qPrintable(run.err));
         // Non-transactional records after the transactions, so the end is not a marker.
         QVERIFY(produce(m_broker->bootstrap(), topic, 0, {"plain-0:plain-0"}));
 

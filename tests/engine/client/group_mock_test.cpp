@@ -7,7 +7,6 @@
 #include "engine/client/kafkaclient.h"
 #include "engine/protocol/errorcodes.h"
 
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -20,6 +19,7 @@
 using namespace partita;
 using namespace partita::client;
 using partita::tests::clientConfig;
+using partita::tests::describe;
 using partita::tests::MockCluster;
 using partita::tests::waitFor;
 using partita::tests::waitForStatus;
@@ -29,17 +29,7 @@ namespace {
 bool produce(const QString& bootstrap, const QString& topic, int partition, const QString& prefix, int count) {
     QStringList lines;
     for (int i = 0; i < count; ++i) lines << QStringLiteral("k%1:%2-p%3-%1").arg(i).arg(prefix).arg(partition);
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"),
-            {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition), "-K:"});
-    if (!p.waitForStarted(10000)) return false;
-    p.write((lines.join('\n') + '\n').toUtf8());
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-        qWarning("kcat: %s", p.readAllStandardError().constData());
-        return false;
-    }
-    return true;
+    return tests::kcatProduce(bootstrap, topic, partition, lines, {"-K:"});
 }
 
 // What a consumer read: how often each (partition, offset) came, and the values.
@@ -55,19 +45,10 @@ struct Reader {
     }
 
     bool pollOnce(GroupConsumer& consumer) {
-        auto result = waitFor<FetchResult>([&](auto done) { consumer.poll(std::move(done)); });
-        if (!result.ok()) {
-            errors.push_back(result.error());
-            return false;
-        }
-        for (const PartitionFetch& p : result->partitions) {
-            if (p.error) errors.push_back(*p.error);
-            for (const FetchedRecord& r : p.records) {
-                ++seen[{p.partition.partition, r.offset}];
-                values.emplace_back(r.valueBytes()->view());
-            }
-        }
-        return true;
+        return tests::pollGroupOnce(consumer, errors, [&](int32_t partition, const FetchedRecord& r) {
+            ++seen[{partition, r.offset}];
+            values.emplace_back(r.valueBytes()->view());
+        });
     }
 
     // Polls until `done()` or `maxPolls` polls.
@@ -79,12 +60,6 @@ struct Reader {
         return done();
     }
 };
-
-QString describe(const std::vector<Error>& errors) {
-    QStringList out;
-    for (const auto& e : errors) out << QString::fromStdString(e.message);
-    return out.join("; ");
-}
 
 std::vector<TopicPartition> partitionsOf(const std::string& topic, int count) {
     std::vector<TopicPartition> out;

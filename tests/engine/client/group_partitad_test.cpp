@@ -25,6 +25,7 @@
 using namespace partita;
 using namespace partita::client;
 using partita::tests::clientConfig;
+using partita::tests::describe;
 using partita::tests::PartitadProcess;
 using partita::tests::waitFor;
 using partita::tests::waitForStatus;
@@ -36,17 +37,7 @@ constexpr int kPartitions = 6;
 bool produce(const QString& bootstrap, const QString& topic, int partition, const QString& prefix, int count) {
     QStringList lines;
     for (int i = 0; i < count; ++i) lines << QStringLiteral("%1-p%2-%3").arg(prefix).arg(partition).arg(i);
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"),
-            {"-P", "-b", bootstrap, "-t", topic, "-p", QString::number(partition)});
-    if (!p.waitForStarted(10000)) return false;
-    p.write((lines.join('\n') + '\n').toUtf8());
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-        qWarning("kcat: %s", p.readAllStandardError().constData());
-        return false;
-    }
-    return true;
+    return tests::kcatProduce(bootstrap, topic, partition, lines);
 }
 
 bool produceAll(const QString& bootstrap, const QString& topic, const QString& prefix, int perPartition) {
@@ -64,32 +55,17 @@ struct Reader {
     std::vector<Error> errors;
 
     bool pollOnce(GroupConsumer& consumer) {
-        auto result = waitFor<FetchResult>([&](auto done) { consumer.poll(std::move(done)); });
-        if (!result.ok()) {
-            errors.push_back(result.error());
-            return false;
-        }
-        for (const PartitionFetch& p : result->partitions) {
-            if (p.error) errors.push_back(*p.error);
-            for (const FetchedRecord& r : p.records) {
-                const Key key{p.partition.partition, r.offset};
-                ++seen[key];
-                values[key] = std::string(r.valueBytes()->view());
-            }
-        }
-        return true;
+        return tests::pollGroupOnce(consumer, errors, [&](int32_t partition, const FetchedRecord& r) {
+            const Key key{partition, r.offset};
+            ++seen[key];
+            values[key] = std::string(r.valueBytes()->view());
+        });
     }
     size_t countWithPrefix(const std::string& prefix) const {
         return size_t(
             std::count_if(values.begin(), values.end(), [&](const auto& v) { return v.second.rfind(prefix, 0) == 0; }));
     }
 };
-
-QString describe(const std::vector<Error>& errors) {
-    QStringList out;
-    for (const auto& e : errors) out << QString::fromStdString(e.message);
-    return out.join("; ");
-}
 
 // How often each record was read by either member; every record read more than once.
 size_t duplicates(const Reader& a, const Reader& b) {
@@ -146,27 +122,6 @@ bool pollAll(const std::vector<Member*>& members, const std::function<bool()>& d
             if (!m->reader.pollOnce(*m->consumer)) return false;
     }
     return done();
-}
-
-struct PythonRun {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-PythonRun python(const QString& script, const QStringList& arguments) {
-    QProcess p;
-    p.start("/usr/bin/python3", QStringList{"-c", script} + arguments);
-    PythonRun run;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished(5000);
-        return run;
-    }
-    run.exitCode = p.exitCode();
-    run.out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    run.err = QString::fromUtf8(p.readAllStandardError());
-    return run;
 }
 
 // kafka-python reads the group's committed offsets (OffsetFetch v1 through its own coordinator lookup).
@@ -297,9 +252,10 @@ private slots:
 
         // What a committed is what other clients see.
         QVERIFY(waitForStatus([&](auto done) { a->consumer->commit(std::move(done)); }).ok());
-        PythonRun run = python(kCommittedScript, {bootstrap, "g-split", "split", QString::number(kPartitions)});
+        tests::ToolRun run =
+            tests::runPython(kCommittedScript, {bootstrap, "g-split", "split", QString::number(kPartitions)});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QCOMPARE(run.out, QStringLiteral("110,110,110,110,110,110"));
+        QCOMPARE(run.out.trimmed(), QStringLiteral("110,110,110,110,110,110"));
         auto committed = waitFor<GroupConsumer::Offsets>([&](auto done) {
             a->consumer->committed({{"split", 0}, {"split", 5}}, std::move(done));
         });
@@ -417,14 +373,14 @@ private slots:
                  qPrintable(describe(m->reader.errors)));
         QVERIFY(pollAll({m.get()}, [&] { return m->reader.seen.size() >= 3; }));
 
-        PythonRun run = python(R"(
+        tests::ToolRun run = tests::runPython(R"(
 import sys
 from kafka.admin import KafkaAdminClient, NewPartitions
 a = KafkaAdminClient(bootstrap_servers=sys.argv[1])
 a.create_partitions({'later': NewPartitions(total_count=8)})
 a.close()
 )",
-                               {bootstrap});
+                                              {bootstrap});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(pollAll(
                      {m.get()}, [&] { return m->consumer->assignment().size() == 8; }, 300),

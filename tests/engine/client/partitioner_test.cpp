@@ -6,7 +6,6 @@
 #include "engine/client/producer.h"
 #include "partitadprocess.h"
 
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,24 +17,9 @@
 using namespace partita;
 using namespace partita::client;
 using partita::tests::PartitadProcess;
+using partita::tests::runKcat;
 
 namespace {
-
-struct Run {
-    int exitCode;
-    QString out;
-    QString err;
-};
-
-Run kcat(const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"), arguments);
-    p.waitForStarted();
-    if (!input.isEmpty()) p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000)) p.kill();
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
 
 // Keys of every length 0..40 (all four tail cases of murmur2) and a few shapes.
 std::vector<std::string> testKeys() {
@@ -117,10 +101,10 @@ private slots:
 
         QByteArray input;
         for (const auto& key : keys) input += QByteArray::fromStdString(key) + "\t" + "v\n";
-        auto produced = kcat(
+        auto produced = runKcat(
             {"-b", broker.bootstrap(), "-P", "-t", "by-kcat", "-K", "\t", "-X", "partitioner=murmur2_random"}, input);
         QVERIFY2(produced.exitCode == 0, qPrintable(produced.err));
-        auto consumed = kcat({"-b", broker.bootstrap(), "-C", "-t", "by-kcat", "-e", "-f", "%k\t%p\\n"});
+        auto consumed = runKcat({"-b", broker.bootstrap(), "-C", "-t", "by-kcat", "-e", "-f", "%k\t%p\\n"});
         QVERIFY2(consumed.exitCode == 0, qPrintable(consumed.err));
         std::map<std::string, int32_t> kcatPartition;
         for (const QString& line : consumed.out.split('\n', Qt::SkipEmptyParts)) {
@@ -132,7 +116,7 @@ private slots:
         for (const auto& key : keys) QCOMPARE(partitionForKey(key, 6), kcatPartition.at(key));
 
         // Our producer, same keys, another 6-partition topic (created by kcat's auto-creation).
-        QCOMPARE(kcat({"-b", broker.bootstrap(), "-P", "-t", "by-partita"}, "seed\n").exitCode, 0);
+        QCOMPARE(runKcat({"-b", broker.bootstrap(), "-P", "-t", "by-partita"}, "seed\n").exitCode, 0);
         auto client = KafkaClient::create(tests::clientConfig(broker.bootstrap()));
         QVERIFY(client.ok());
         auto producer = Producer::create(client.value());

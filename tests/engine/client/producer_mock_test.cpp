@@ -4,7 +4,6 @@
 #include "engine/client/kafkaclient.h"
 #include "engine/client/producer.h"
 
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
 #include <QThread>
@@ -21,11 +20,7 @@ using partita::tests::MockCluster;
 namespace {
 
 QStringList kcatRead(const QString& bootstrap, const QString& topic, const QString& format) {
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"), {"-b", bootstrap, "-C", "-t", topic, "-e", "-f", format});
-    p.waitForStarted();
-    if (!p.waitForFinished(60000)) p.kill();
-    return QString::fromUtf8(p.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+    return tests::runKcat({"-b", bootstrap, "-C", "-t", topic, "-e", "-f", format}).out.split('\n', Qt::SkipEmptyParts);
 }
 
 // Delivery reports by record index, and the order they came in. The state is shared with the

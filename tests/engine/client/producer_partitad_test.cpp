@@ -8,7 +8,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,28 +23,10 @@
 using namespace partita;
 using namespace partita::client;
 using partita::tests::PartitadProcess;
+using partita::tests::runKcat;
+using partita::tests::runPython;
 
 namespace {
-
-struct Run {
-    int exitCode;
-    QString out;
-    QString err;
-};
-
-Run runTool(const QString& program, const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess p;
-    p.start(program, arguments);
-    p.waitForStarted();
-    if (!input.isEmpty()) p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(120000)) p.kill();
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-Run kcat(const QStringList& arguments, const QByteArray& input = {}) {
-    return runTool(QStandardPaths::findExecutable("kcat"), arguments, input);
-}
 
 // kafka-python, the pure-Python peer: creates topics (with configs) and reads a topic back.
 const char* kCreateTopic = R"(
@@ -81,10 +62,6 @@ consumer.close()
 print(json.dumps(out))
 )";
 
-Run python(const char* script, const QStringList& arguments) {
-    return runTool("/usr/bin/python3", QStringList{"-c", script} + arguments);
-}
-
 // A record as a reader saw it; nullopt stands for null.
 struct ReadRecord {
     int32_t partition;
@@ -100,7 +77,7 @@ std::optional<std::string> unhex(const QJsonValue& v) {
 }
 
 std::vector<ReadRecord> readWithKafkaPython(const QString& bootstrap, const QString& topic, int expected) {
-    auto run = python(kReadTopic, {bootstrap, topic, QString::number(expected)});
+    auto run = runPython(kReadTopic, {bootstrap, topic, QString::number(expected)});
     if (run.exitCode != 0) qWarning("kafka-python: %s", qPrintable(run.err));
     std::vector<ReadRecord> out;
     for (const auto& item : QJsonDocument::fromJson(run.out.toUtf8()).array()) {
@@ -196,7 +173,7 @@ private:
     }
     bool createTopic(const QString& name, int partitions, const QStringList& configs = {}) {
         auto run =
-            python(kCreateTopic, QStringList{m_broker->bootstrap(), name, QString::number(partitions)} + configs);
+            runPython(kCreateTopic, QStringList{m_broker->bootstrap(), name, QString::number(partitions)} + configs);
         if (run.exitCode != 0) qWarning("create topic %s: %s", qPrintable(name), qPrintable(run.err));
         return run.exitCode == 0;
     }
@@ -251,7 +228,7 @@ private slots:
             QCOMPARE(d[i]->serializedValueSize, int32_t(records[i].value->size()));
         }
         auto read =
-            kcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%o %s\\n"});
+            runKcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%o %s\\n"});
         QStringList lines = read.out.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 200);
         for (int i = 0; i < 200; ++i) QCOMPARE(lines[i], QStringLiteral("%1 value-%1").arg(i));
@@ -277,7 +254,7 @@ private slots:
         Deliveries d(records.size());
         QVERIFY(produceAll(*p, records, d));
         QVERIFY2(d.failures() == 0, qPrintable(d.firstError()));
-        auto read = kcat(
+        auto read = runKcat(
             {"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%p %o %k %s %h\\n"});
         QVERIFY2(read.exitCode == 0, qPrintable(read.err));
         std::set<QString> lines;
@@ -330,7 +307,7 @@ private slots:
         QCOMPARE(read[4].headers[2].second, std::optional<std::string>("nameless"));
         // kcat: -1 is its length for null.
         auto lengths =
-            kcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%K %S\\n"});
+            runKcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%K %S\\n"});
         QCOMPARE(lengths.out.split('\n', Qt::SkipEmptyParts), QStringList({"-1 -1", "0 0", "-1 0", "0 -1", "8 3"}));
     }
 
@@ -393,7 +370,8 @@ private slots:
         Deliveries d(records.size());
         QVERIFY(produceAll(*p, records, d));
         QVERIFY2(d.failures() == 0, qPrintable(d.firstError()));
-        auto read = kcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%s\\n"});
+        auto read =
+            runKcat({"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%s\\n"});
         QStringList values = read.out.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(values.size(), 3000);
         QCOMPARE(QSet<QString>(values.begin(), values.end()).size(), 3000);
@@ -423,7 +401,7 @@ private slots:
         }
         QCOMPARE(byPosition.size(), records.size());
 
-        auto viaKcat = kcat(
+        auto viaKcat = runKcat(
             {"-b", m_broker->bootstrap(), "-C", "-t", QString::fromStdString(topic), "-e", "-f", "%p %o %k %s %h\\n"});
         QStringList lines = viaKcat.out.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 10000);
@@ -466,7 +444,7 @@ private slots:
                      d[i].error().message.c_str());
         }
         // It was not created behind the user's back (a listing of every topic creates nothing).
-        auto listed = kcat({"-b", m_broker->bootstrap(), "-L"});
+        auto listed = runKcat({"-b", m_broker->bootstrap(), "-L"});
         QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
         QVERIFY2(!listed.out.contains("no-such-topic"), qPrintable(listed.out));
     }
@@ -538,7 +516,7 @@ private slots:
         QTemporaryDir dir;
         PartitadProcess broker(dir.path());
         QVERIFY2(broker.start(), qPrintable(broker.output()));
-        auto created = python(kCreateTopic, {broker.bootstrap(), "crash", "2"});
+        auto created = runPython(kCreateTopic, {broker.bootstrap(), "crash", "2"});
         QVERIFY2(created.exitCode == 0, qPrintable(created.err));
         auto c = KafkaClient::create(tests::clientConfig(broker.bootstrap(), {{"request.timeout.ms", "5000"},
                                                                               {"delivery.timeout.ms", "60000"},
@@ -585,7 +563,7 @@ private slots:
               static_cast<unsigned long long>(p.value()->metrics().retries),
               static_cast<unsigned long long>(p.value()->metrics().producerIdResets));
         QVERIFY(delivered.size() > total / 2);
-        auto read = kcat({"-b", broker.bootstrap(), "-C", "-t", "crash", "-e", "-f", "%s\\n"});
+        auto read = runKcat({"-b", broker.bootstrap(), "-C", "-t", "crash", "-e", "-f", "%s\\n"});
         QVERIFY2(read.exitCode == 0, qPrintable(read.err));
         std::map<std::string, int> seen;
         for (const QString& v : read.out.split('\n', Qt::SkipEmptyParts)) ++seen[v.toStdString()];
