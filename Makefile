@@ -18,13 +18,11 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Until the desktop app exists (issue 9), `make run` starts the local cluster: one partitad node on
-# localhost:9092 with its data under the XDG data directory, in the foreground (Ctrl-C stops it cleanly).
-LOCAL_DATA ?= $${XDG_DATA_HOME:-$$HOME/.local/share}/partita/local-cluster/node-1
+# `make run` opens the desktop app; with no cluster configured it starts the local cluster (partitad
+# children, data under the XDG data directory) and stops it when the window closes.
 run: deps configure
-	@cmake --build $(BUILD) --target partitad partita-cli -j $(JOBS)
-	@echo "Local cluster: bootstrap.servers=localhost:9092 (try: kcat -b localhost:9092 -L). Ctrl-C stops it."
-	@$(BUILD)/bin/partitad resources/server.properties --override log.dirs=$(LOCAL_DATA)
+	@cmake --build $(BUILD) --target partitad partita -j $(JOBS)
+	@$(BUILD)/bin/partita
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
