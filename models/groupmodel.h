@@ -1,0 +1,71 @@
+// GroupModel: the consumer groups of a cluster as a table (group id, state, protocol type, members,
+// coordinator), refreshed from ClusterSnapshots without resets.
+#pragma once
+
+#include "engine/client/admin.h"
+#include "models/clustersnapshot.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace partita::models {
+
+class GroupModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { GroupIdColumn, StateColumn, ProtocolTypeColumn, MembersColumn, CoordinatorColumn, ColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1,  // raw values for QSortFilterProxyModel (sortRole)
+        GroupIdRole,
+    };
+
+    struct Row {
+        QString groupId;
+        QString state;
+        QString protocolType;
+        int members = -1;  // -1: not described yet (the snapshot's group listing has no members)
+        int coordinatorId = -1;
+        friend bool operator==(const Row&, const Row&) = default;
+    };
+
+    explicit GroupModel(QObject* parent = nullptr);
+    ~GroupModel() override;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    const Row* group(int row) const;
+    // The row of a group, -1 if absent.
+    int rowOf(const QString& groupId) const;
+
+    // With an Admin, every snapshot is followed by a describeConsumerGroups of the listed groups
+    // (on engine threads) that fills the Members column; without one it stays empty.
+    void setAdmin(std::optional<client::Admin> admin);
+
+public slots:
+    void setSnapshot(const partita::models::ClusterSnapshot& snapshot);
+
+signals:
+    // Member counts of the latest snapshot's groups arrived.
+    void membersUpdated();
+
+private:
+    struct Guard;
+    void applyRows(std::vector<Row> next);
+    void applyMembers(quint64 request, const QHash<QString, int>& members);
+
+    std::vector<Row> m_rows;  // sorted by group id
+    // Last known member counts, so a refresh does not blank the column until its describe answers.
+    QHash<QString, int> m_members;
+    std::optional<client::Admin> m_admin;
+    std::shared_ptr<Guard> m_guard;
+    quint64 m_request = 0;
+};
+
+}  // namespace partita::models
