@@ -2,7 +2,12 @@
 #include "models/clustersession.h"
 
 #include "engine/client/kafkaclient.h"
+#include "models/grouplagmodel.h"
+#include "models/offsetresetplan.h"
 #include "models/refreshjob.h"
+
+#include <QCoreApplication>
+#include <QPointer>
 
 #include <mutex>
 
@@ -92,6 +97,38 @@ void ClusterSession::setState(State state, const QString& error) {
     m_state = state;
     m_lastError = error;
     emit stateChanged(state, error);
+}
+
+GroupLagModel* ClusterSession::newGroupLagModel(QObject* parent) const {
+    return m_admin ? new GroupLagModel(*m_admin, parent) : nullptr;
+}
+
+OffsetResetPlan* ClusterSession::newOffsetResetPlan(QObject* parent) const {
+    return m_admin ? new OffsetResetPlan(*m_admin, parent) : nullptr;
+}
+
+void ClusterSession::deleteConsumerGroup(const QString& groupId, QObject* context,
+                                         std::function<void(const QString& error)> done) {
+    if (!m_admin) {
+        done(lastError().isEmpty() ? tr("no connection to the cluster") : lastError());
+        return;
+    }
+    // The answer is copied on the engine thread and handed to the GUI thread; a destroyed
+    // context drops it.
+    QPointer<QObject> guard(context);
+    m_admin->deleteConsumerGroups({groupId.toStdString()}, [guard, done = std::move(done)](auto result) {
+        QString error;
+        if (!result.ok())
+            error = QString::fromStdString(result.error().message);
+        else if (auto failed = client::firstFailure(result.value()); !failed.ok())
+            error = QString::fromStdString(failed.error().message);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, done, error] {
+                if (guard) done(error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 }  // namespace partita::models

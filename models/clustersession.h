@@ -10,6 +10,7 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -18,6 +19,9 @@ class KafkaClient;
 }
 
 namespace partita::models {
+
+class GroupLagModel;
+class OffsetResetPlan;
 
 class ClusterSession : public QObject {
     Q_OBJECT
@@ -43,6 +47,14 @@ public:
     int refreshInterval() const { return m_timer.interval(); }
     void setRefreshInterval(int ms);
     bool isRefreshing() const { return m_inFlight; }
+
+    // Models of this cluster that work through its Admin; nullptr when the config was invalid
+    // (no Admin). The caller (usually a panel) parents and owns them.
+    GroupLagModel* newGroupLagModel(QObject* parent) const;
+    OffsetResetPlan* newOffsetResetPlan(QObject* parent) const;
+    // Deletes a consumer group on engine threads; `done` runs on the GUI thread with an empty
+    // string or the broker's error, unless `context` was destroyed meanwhile.
+    void deleteConsumerGroup(const QString& groupId, QObject* context, std::function<void(const QString& error)> done);
 
 public slots:
     // Refreshes now; while a refresh runs, one more follows it (so what the caller just changed

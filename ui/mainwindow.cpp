@@ -4,8 +4,11 @@
 
 #include "models/brokermodel.h"
 #include "models/clustersnapshot.h"
+#include "models/groupmodel.h"
 #include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
+#include "ui/grouppanel.h"
+#include "ui/groupspanel.h"
 #include "ui/partitionspanel.h"
 #include "ui/topicspanel.h"
 
@@ -30,7 +33,7 @@ using models::ClusterSession;
 namespace {
 
 // What a navigator item opens (stored in its UserRole).
-enum class NavTarget { Cluster, Brokers, Topics };
+enum class NavTarget { Cluster, Brokers, Topics, Groups };
 
 const char* kGeometryKey = "mainWindow/geometry";
 const char* kStateKey = "mainWindow/state";
@@ -43,13 +46,17 @@ MainWindow::MainWindow(ClusterSession* session, const QString& clusterName, QWid
       m_session(session),
       m_clusterName(clusterName),
       m_brokerModel(new models::BrokerModel(this)),
-      m_topicModel(new models::TopicModel(this)) {
+      m_topicModel(new models::TopicModel(this)),
+      m_groupModel(new models::GroupModel(this)) {
     setWindowTitle(tr("Partita — %1").arg(clusterName));
     // saveState() identifies the window by name; without one it warns and saves nothing useful.
     setObjectName(QStringLiteral("PartitaMainWindow"));
 
     connect(session, &ClusterSession::snapshotReady, m_brokerModel, &models::BrokerModel::setSnapshot);
     connect(session, &ClusterSession::snapshotReady, m_topicModel, &models::TopicModel::setSnapshot);
+    connect(session, &ClusterSession::snapshotReady, m_groupModel, &models::GroupModel::setSnapshot);
+    // With the session's Admin the groups table also shows member counts.
+    m_groupModel->setAdmin(session->admin());
     connect(session, &ClusterSession::snapshotReady, this, &MainWindow::onSnapshot);
     connect(session, &ClusterSession::stateChanged, this, &MainWindow::onStateChanged);
 
@@ -82,6 +89,7 @@ MainWindow::MainWindow(ClusterSession* session, const QString& clusterName, QWid
     if (auto snapshot = session->snapshot()) {
         m_brokerModel->setSnapshot(*snapshot);
         m_topicModel->setSnapshot(*snapshot);
+        m_groupModel->setSnapshot(*snapshot);
         onSnapshot(*snapshot);
     } else {
         m_healthLabel->setText(tr("No data yet"));
@@ -117,6 +125,7 @@ void MainWindow::createActions() {
     auto* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(tr("&Brokers"), this, &MainWindow::showBrokers);
     viewMenu->addAction(tr("&Topics"), this, &MainWindow::showTopics);
+    viewMenu->addAction(tr("&Consumer groups"), this, &MainWindow::showGroups);
 
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
@@ -135,6 +144,8 @@ void MainWindow::createNavigator() {
     m_brokersItem->setData(0, Qt::UserRole, int(NavTarget::Brokers));
     m_topicsItem = new QTreeWidgetItem(cluster, {tr("Topics")});
     m_topicsItem->setData(0, Qt::UserRole, int(NavTarget::Topics));
+    m_groupsItem = new QTreeWidgetItem(cluster, {tr("Consumer groups")});
+    m_groupsItem->setData(0, Qt::UserRole, int(NavTarget::Groups));
     m_navigator->expandAll();
     // A single click opens, as in a file manager's side bar; activated also covers Enter.
     connect(m_navigator, &QTreeWidget::itemClicked, this, &MainWindow::onNavigatorActivated);
@@ -149,6 +160,9 @@ void MainWindow::onNavigatorActivated(QTreeWidgetItem* item) {
             break;
         case NavTarget::Topics:
             showTopics();
+            break;
+        case NavTarget::Groups:
+            showGroups();
             break;
         case NavTarget::Cluster:
             break;
@@ -193,6 +207,39 @@ PartitionsPanel* MainWindow::showPartitions(const QString& topic) {
     PartitionsPanel* panel = partitionsPanel(topic);
     if (!panel) panel = new PartitionsPanel(m_session, topic, m_tabs);
     activate(panel, tr("Partitions: %1").arg(topic));
+    return panel;
+}
+
+GroupsPanel* MainWindow::groupsPanel() const {
+    return m_groupsPanel;
+}
+
+void MainWindow::showGroups() {
+    if (!m_groupsPanel) {
+        m_groupsPanel = new GroupsPanel(m_groupModel, m_tabs);
+        connect(m_groupsPanel, &GroupsPanel::openGroupRequested, this, &MainWindow::showGroup);
+    }
+    activate(m_groupsPanel, tr("Consumer groups"));
+}
+
+GroupPanel* MainWindow::groupPanel(const QString& groupId) const {
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        auto* panel = qobject_cast<GroupPanel*>(m_tabs->widget(i));
+        if (panel && panel->groupId() == groupId) return panel;
+    }
+    return nullptr;
+}
+
+GroupPanel* MainWindow::showGroup(const QString& groupId) {
+    GroupPanel* panel = groupPanel(groupId);
+    if (!panel) {
+        if (!m_session->admin()) return nullptr;
+        panel = new GroupPanel(m_session, groupId, m_tabs);
+        // Deleting or resetting changes the group list: show it without waiting for the timer.
+        connect(panel, &GroupPanel::groupDeleted, m_session, &ClusterSession::refreshNow);
+        connect(panel, &GroupPanel::offsetsReset, m_session, &ClusterSession::refreshNow);
+    }
+    activate(panel, tr("Group: %1").arg(groupId));
     return panel;
 }
 
@@ -246,6 +293,7 @@ void MainWindow::onSnapshot(const models::ClusterSnapshot& snapshot) {
     m_healthLabel->setText(text);
     m_brokersItem->setText(0, tr("Brokers (%1)").arg(snapshot.brokers.size()));
     m_topicsItem->setText(0, tr("Topics (%1)").arg(userTopics));
+    m_groupsItem->setText(0, tr("Consumer groups (%1)").arg(snapshot.groups.size()));
     m_healthLabel->setToolTip(snapshot.warnings.join(QLatin1Char('\n')));
 }
 

@@ -17,6 +17,7 @@ class QTreeWidgetItem;
 
 namespace partita::models {
 class BrokerModel;
+class GroupModel;
 class TopicModel;
 struct ClusterSnapshot;
 }  // namespace partita::models
@@ -24,6 +25,8 @@ struct ClusterSnapshot;
 namespace partita::ui {
 
 class BrokersPanel;
+class GroupPanel;
+class GroupsPanel;
 class PartitionsPanel;
 class TopicsPanel;
 
@@ -46,6 +49,9 @@ public:
     TopicsPanel* topicsPanel() const;
     // The open partitions tab of a topic, or nullptr.
     PartitionsPanel* partitionsPanel(const QString& topic) const;
+    GroupsPanel* groupsPanel() const;
+    // The open tab of a consumer group, or nullptr.
+    GroupPanel* groupPanel(const QString& groupId) const;
 
     // What the status bar shows: "Connected", "Lost: <error>", and the health line.
     QString stateText() const;
@@ -56,6 +62,9 @@ public slots:
     void showBrokers();
     void showTopics();
     PartitionsPanel* showPartitions(const QString& topic);
+    void showGroups();
+    // nullptr when the session has no Admin (an invalid config).
+    GroupPanel* showGroup(const QString& groupId);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -75,10 +84,12 @@ private:
     QString m_clusterName;
     models::BrokerModel* m_brokerModel;
     models::TopicModel* m_topicModel;
+    models::GroupModel* m_groupModel;
     QSplitter* m_splitter = nullptr;
     QTreeWidget* m_navigator = nullptr;
     QTreeWidgetItem* m_brokersItem = nullptr;
     QTreeWidgetItem* m_topicsItem = nullptr;
+    QTreeWidgetItem* m_groupsItem = nullptr;
     QTabWidget* m_tabs = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_healthLabel = nullptr;
@@ -86,6 +97,7 @@ private:
     QAction* m_quitAction = nullptr;
     QPointer<BrokersPanel> m_brokersPanel;
     QPointer<TopicsPanel> m_topicsPanel;
+    QPointer<GroupsPanel> m_groupsPanel;
 };
 
 }  // namespace partita::ui

@@ -90,11 +90,12 @@ private slots:
         window.show();
         session.refreshNow();
 
-        // Navigator: the cluster with Brokers and Topics under it.
+        // Navigator: the cluster with Brokers, Topics and Consumer groups under it.
         QCOMPARE(window.navigator()->topLevelItemCount(), 1);
         QTreeWidgetItem* cluster = window.navigator()->topLevelItem(0);
         QCOMPARE(cluster->text(0), QStringLiteral("Test cluster"));
-        QCOMPARE(cluster->childCount(), 2);
+        QCOMPARE(cluster->childCount(), 3);
+        QVERIFY(cluster->child(2)->text(0).startsWith(QStringLiteral("Consumer groups")));
         QVERIFY(cluster->child(0)->text(0).startsWith(QStringLiteral("Brokers")));
         QVERIFY(cluster->child(1)->text(0).startsWith(QStringLiteral("Topics")));
 
