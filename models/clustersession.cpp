@@ -6,24 +6,11 @@
 #include "models/offsetresetplan.h"
 #include "models/refreshjob.h"
 
-#include <QCoreApplication>
 #include <QPointer>
-
-#include <mutex>
 
 namespace partita::models {
 
-// Engine threads hold this, not the session: the destructor clears `session` under the mutex,
-// and a completion posts only while holding it, so it never posts to a destroyed object (Qt drops
-// events already posted to an object when it is destroyed).
-struct ClusterSession::Guard {
-    std::mutex mutex;
-    ClusterSession* session = nullptr;
-};
-
-ClusterSession::ClusterSession(const client::ClientConfig& config, QObject* parent)
-    : QObject(parent), m_guard(std::make_shared<Guard>()) {
-    m_guard->session = this;
+ClusterSession::ClusterSession(const client::ClientConfig& config, QObject* parent) : QObject(parent) {
     m_timer.setInterval(5000);
     // A tick during a slow refresh (a broker timing out) is dropped rather than queued, so a
     // struggling cluster is not asked twice in a row.
@@ -43,8 +30,7 @@ ClusterSession::ClusterSession(const client::ClientConfig& config, QObject* pare
 }
 
 ClusterSession::~ClusterSession() {
-    std::lock_guard lock(m_guard->mutex);
-    m_guard->session = nullptr;
+    m_guard.detach();
 }
 
 void ClusterSession::setRefreshInterval(int ms) {
@@ -58,21 +44,14 @@ void ClusterSession::refreshNow() {
         return;
     }
     m_inFlight = true;
-    std::weak_ptr<Guard> weak = m_guard;
-    RefreshJob::start(*m_admin, [weak](Result<ClusterSnapshot> result) {
-        auto guard = weak.lock();
-        if (!guard) return;
+    RefreshJob::start(*m_admin, [guard = m_guard.handle()](Result<ClusterSnapshot> result) {
         std::shared_ptr<ClusterSnapshot> snapshot;
         QString error;
         if (result.ok())
             snapshot = std::make_shared<ClusterSnapshot>(std::move(result.value()));
         else
             error = QString::fromStdString(result.error().message);
-        std::lock_guard lock(guard->mutex);
-        if (guard->session == nullptr) return;
-        QMetaObject::invokeMethod(
-            guard->session, [session = guard->session, snapshot, error] { session->deliver(snapshot, error); },
-            Qt::QueuedConnection);
+        guard.post([snapshot, error](ClusterSession* session) { session->deliver(snapshot, error); });
     });
 }
 
@@ -113,22 +92,20 @@ void ClusterSession::deleteConsumerGroup(const QString& groupId, QObject* contex
         done(lastError().isEmpty() ? tr("no connection to the cluster") : lastError());
         return;
     }
-    // The answer is copied on the engine thread and handed to the GUI thread; a destroyed
-    // context drops it.
-    QPointer<QObject> guard(context);
-    m_admin->deleteConsumerGroups({groupId.toStdString()}, [guard, done = std::move(done)](auto result) {
-        QString error;
-        if (!result.ok())
-            error = QString::fromStdString(result.error().message);
-        else if (auto failed = client::firstFailure(result.value()); !failed.ok())
-            error = QString::fromStdString(failed.error().message);
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [guard, done, error] {
-                if (guard) done(error);
-            },
-            Qt::QueuedConnection);
-    });
+    // The answer is copied on the engine thread and handed to the session's thread; a destroyed
+    // context (or session) drops it.
+    QPointer<QObject> alive(context);
+    m_admin->deleteConsumerGroups({groupId.toStdString()},
+                                  [guard = m_guard.handle(), alive, done = std::move(done)](auto result) {
+                                      QString error;
+                                      if (!result.ok())
+                                          error = QString::fromStdString(result.error().message);
+                                      else if (auto failed = client::firstFailure(result.value()); !failed.ok())
+                                          error = QString::fromStdString(failed.error().message);
+                                      guard.post([alive, done, error](ClusterSession*) {
+                                          if (alive) done(error);
+                                      });
+                                  });
 }
 
 }  // namespace partita::models

@@ -4,6 +4,7 @@
 
 #include "engine/client/admin.h"
 #include "engine/client/clientconfig.h"
+#include "models/callbackguard.h"
 #include "models/clustersnapshot.h"
 
 #include <QObject>
@@ -66,14 +67,13 @@ signals:
     void snapshotReady(const partita::models::ClusterSnapshot& snapshot);
 
 private:
-    struct Guard;
     void setState(State state, const QString& error);
     void deliver(std::shared_ptr<ClusterSnapshot> snapshot, const QString& error);
 
     std::shared_ptr<client::KafkaClient> m_client;
     std::optional<client::Admin> m_admin;
     // Lets engine threads post to this object only while it exists (see the destructor).
-    std::shared_ptr<Guard> m_guard;
+    CallbackGuard<ClusterSession> m_guard{this};  // engine callbacks post through it
     QTimer m_timer;
     State m_state = State::Connecting;
     QString m_lastError;

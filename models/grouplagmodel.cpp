@@ -7,17 +7,9 @@
 #include <QLocale>
 
 #include <algorithm>
-#include <mutex>
 #include <tuple>
 
 namespace partita::models {
-
-// Engine threads hold this, not the model: the destructor clears `model` under the mutex, and a
-// completion posts only while holding it, so a fetch in flight never reaches a destroyed model.
-struct GroupLagModel::Guard {
-    std::mutex mutex;
-    GroupLagModel* model = nullptr;
-};
 
 namespace {
 
@@ -32,13 +24,10 @@ QString number(qint64 value) {
 }  // namespace
 
 GroupLagModel::GroupLagModel(client::Admin admin, QObject* parent)
-    : QAbstractTableModel(parent), m_admin(std::move(admin)), m_guard(std::make_shared<Guard>()) {
-    m_guard->model = this;
-}
+    : QAbstractTableModel(parent), m_admin(std::move(admin)) {}
 
 GroupLagModel::~GroupLagModel() {
-    std::lock_guard lock(m_guard->mutex);
-    m_guard->model = nullptr;
+    m_guard.detach();
 }
 
 int GroupLagModel::rowCount(const QModelIndex& parent) const {
@@ -182,22 +171,16 @@ void GroupLagModel::refresh() {
     m_inFlight = true;
     setState(State::Loading);
     const quint64 request = ++m_request;
-    std::weak_ptr<Guard> weak = m_guard;
-    m_admin.describeConsumerGroupLag(m_group.toStdString(), [weak, request](Result<client::ConsumerGroupLag> result) {
-        std::shared_ptr<client::ConsumerGroupLag> lag;
-        QString error;
-        if (result.ok())
-            lag = std::make_shared<client::ConsumerGroupLag>(std::move(result.value()));
-        else
-            error = QString::fromStdString(result.error().message);
-        auto guard = weak.lock();
-        if (!guard) return;
-        std::lock_guard lock(guard->mutex);
-        if (guard->model == nullptr) return;
-        QMetaObject::invokeMethod(
-            guard->model, [model = guard->model, request, lag, error] { model->deliver(request, lag, error); },
-            Qt::QueuedConnection);
-    });
+    m_admin.describeConsumerGroupLag(
+        m_group.toStdString(), [guard = m_guard.handle(), request](Result<client::ConsumerGroupLag> result) {
+            std::shared_ptr<client::ConsumerGroupLag> lag;
+            QString error;
+            if (result.ok())
+                lag = std::make_shared<client::ConsumerGroupLag>(std::move(result.value()));
+            else
+                error = QString::fromStdString(result.error().message);
+            guard.post([request, lag, error](GroupLagModel* model) { model->deliver(request, lag, error); });
+        });
 }
 
 void GroupLagModel::deliver(quint64 request, std::shared_ptr<client::ConsumerGroupLag> lag, const QString& error) {

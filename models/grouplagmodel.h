@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/client/admin.h"
+#include "models/callbackguard.h"
 
 #include <QAbstractTableModel>
 #include <QMap>
@@ -86,12 +87,11 @@ signals:
     void refreshed();
 
 private:
-    struct Guard;
     void deliver(quint64 request, std::shared_ptr<client::ConsumerGroupLag> lag, const QString& error);
     void setState(State state, const QString& error = {});
 
     client::Admin m_admin;
-    std::shared_ptr<Guard> m_guard;
+    CallbackGuard<GroupLagModel> m_guard{this};  // engine callbacks post through it
     QString m_group;
     std::vector<Row> m_rows;  // sorted by topic, partition
     State m_state = State::Idle;

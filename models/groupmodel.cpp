@@ -5,24 +5,13 @@
 #include "models/keyeddiff.h"
 
 #include <algorithm>
-#include <mutex>
 
 namespace partita::models {
 
-// Engine threads hold this, not the model: the destructor clears `model` under the mutex, so a
-// describe that answers late never posts to a destroyed model.
-struct GroupModel::Guard {
-    std::mutex mutex;
-    GroupModel* model = nullptr;
-};
-
-GroupModel::GroupModel(QObject* parent) : QAbstractTableModel(parent), m_guard(std::make_shared<Guard>()) {
-    m_guard->model = this;
-}
+GroupModel::GroupModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 GroupModel::~GroupModel() {
-    std::lock_guard lock(m_guard->mutex);
-    m_guard->model = nullptr;
+    m_guard.detach();
 }
 
 void GroupModel::setAdmin(std::optional<client::Admin> admin) {
@@ -132,21 +121,15 @@ void GroupModel::setSnapshot(const ClusterSnapshot& snapshot) {
     if (!m_admin || ids.empty()) return;
 
     const quint64 request = ++m_request;
-    std::weak_ptr<Guard> weak = m_guard;
     m_admin->describeConsumerGroups(
-        std::move(ids), {}, [weak, request](Result<std::vector<client::ConsumerGroupDescription>> result) {
+        std::move(ids), {},
+        [guard = m_guard.handle(), request](Result<std::vector<client::ConsumerGroupDescription>> result) {
             // A failed describe leaves the last known counts: the listing itself is still right.
             if (!result.ok()) return;
             QHash<QString, int> members;
             for (const auto& d : result.value())
                 if (d.status.ok()) members.insert(QString::fromStdString(d.groupId), int(d.members.size()));
-            auto guard = weak.lock();
-            if (!guard) return;
-            std::lock_guard lock(guard->mutex);
-            if (guard->model == nullptr) return;
-            QMetaObject::invokeMethod(
-                guard->model, [model = guard->model, request, members] { model->applyMembers(request, members); },
-                Qt::QueuedConnection);
+            guard.post([request, members](GroupModel* model) { model->applyMembers(request, members); });
         });
 }
 

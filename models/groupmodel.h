@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/client/admin.h"
+#include "models/callbackguard.h"
 #include "models/clustersnapshot.h"
 
 #include <QAbstractTableModel>
@@ -56,7 +57,6 @@ signals:
     void membersUpdated();
 
 private:
-    struct Guard;
     void applyRows(std::vector<Row> next);
     void applyMembers(quint64 request, const QHash<QString, int>& members);
 
@@ -64,7 +64,7 @@ private:
     // Last known member counts, so a refresh does not blank the column until its describe answers.
     QHash<QString, int> m_members;
     std::optional<client::Admin> m_admin;
-    std::shared_ptr<Guard> m_guard;
+    CallbackGuard<GroupModel> m_guard{this};  // engine callbacks post through it
     quint64 m_request = 0;
 };
 

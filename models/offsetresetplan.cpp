@@ -7,25 +7,9 @@
 #include <QLocale>
 
 #include <algorithm>
-#include <mutex>
 #include <tuple>
 
 namespace partita::models {
-
-// Engine threads hold this, not the plan: the destructor clears `plan` under the mutex, so a
-// build or apply answering late never posts to a destroyed object.
-struct OffsetResetPlan::Guard {
-    std::mutex mutex;
-    OffsetResetPlan* plan = nullptr;
-
-    template <class F>
-    void post(F&& f) {
-        std::lock_guard lock(mutex);
-        if (plan == nullptr) return;
-        QMetaObject::invokeMethod(
-            plan, [p = plan, f = std::forward<F>(f)] { f(p); }, Qt::QueuedConnection);
-    }
-};
 
 namespace {
 
@@ -46,7 +30,7 @@ client::TopicPartition partitionOf(const OffsetResetPlan::Row& r) {
 // One build: the stages run one after another on engine threads, each filling `rows`.
 struct OffsetResetPlan::Job : std::enable_shared_from_this<Job> {
     client::Admin admin;
-    std::weak_ptr<Guard> guard;
+    CallbackGuard<OffsetResetPlan>::Handle guard;
     quint64 request = 0;
     std::string group;
     Strategy strategy = Strategy::Earliest;
@@ -59,9 +43,8 @@ struct OffsetResetPlan::Job : std::enable_shared_from_this<Job> {
     void fail(const QString& error) { finish(error); }
 
     void finish(const QString& error) {
-        auto g = guard.lock();
-        if (!g) return;
-        g->post([request = request, rows = rows, error](OffsetResetPlan* p) { p->deliverPlan(request, rows, error); });
+        guard.post(
+            [request = request, rows = rows, error](OffsetResetPlan* p) { p->deliverPlan(request, rows, error); });
     }
 
     std::map<client::TopicPartition, int64_t> specs(int64_t spec) const {
@@ -172,13 +155,10 @@ struct OffsetResetPlan::Job : std::enable_shared_from_this<Job> {
 };
 
 OffsetResetPlan::OffsetResetPlan(client::Admin admin, QObject* parent)
-    : QAbstractTableModel(parent), m_admin(std::move(admin)), m_guard(std::make_shared<Guard>()) {
-    m_guard->plan = this;
-}
+    : QAbstractTableModel(parent), m_admin(std::move(admin)) {}
 
 OffsetResetPlan::~OffsetResetPlan() {
-    std::lock_guard lock(m_guard->mutex);
-    m_guard->plan = nullptr;
+    m_guard.detach();
 }
 
 int OffsetResetPlan::rowCount(const QModelIndex& parent) const {
@@ -266,7 +246,7 @@ void OffsetResetPlan::build(const QString& group, Strategy strategy, qint64 valu
     m_ready = false;
     m_building = true;
     auto job = std::make_shared<Job>(m_admin);
-    job->guard = m_guard;
+    job->guard = m_guard.handle();
     job->request = ++m_request;
     job->group = group.toStdString();
     job->strategy = strategy;
@@ -307,9 +287,8 @@ void OffsetResetPlan::apply() {
     // broker refuses an admin commit to a group with members too, but its error is less clear.
     const std::string group = m_group.toStdString();
     client::Admin admin = m_admin;
-    std::weak_ptr<Guard> weak = m_guard;
-    auto post = [weak](const QString& error) {
-        if (auto g = weak.lock()) g->post([error](OffsetResetPlan* p) { p->deliverApply(error); });
+    auto post = [guard = m_guard.handle()](const QString& error) {
+        guard.post([error](OffsetResetPlan* p) { p->deliverApply(error); });
     };
     m_admin.describeConsumerGroups(
         {group}, {},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/client/admin.h"
+#include "models/callbackguard.h"
 
 #include <QAbstractTableModel>
 
@@ -68,13 +69,12 @@ signals:
     void applied(bool ok, const QString& error);
 
 private:
-    struct Guard;
     struct Job;
     void deliverPlan(quint64 request, std::vector<Row> rows, const QString& error);
     void deliverApply(const QString& error);
 
     client::Admin m_admin;
-    std::shared_ptr<Guard> m_guard;
+    CallbackGuard<OffsetResetPlan> m_guard{this};  // engine callbacks post through it
     QString m_group;
     std::vector<Row> m_rows;  // sorted by topic, partition
     quint64 m_request = 0;

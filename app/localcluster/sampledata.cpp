@@ -14,19 +14,9 @@
 #include <QTimer>
 
 #include <cmath>
-#include <mutex>
 #include <set>
 
 namespace partita::app {
-
-namespace detail {
-// Engine threads reach the SampleData through this, never through a raw pointer they might read
-// while the GUI thread destroys the object.
-struct SampleDataGuard {
-    std::mutex mutex;
-    SampleData* owner = nullptr;
-};
-}  // namespace detail
 
 namespace {
 
@@ -45,12 +35,10 @@ const char* const kUserEventsTopic = "user-events";
 const char* const kOrdersTopic = "orders";
 const char* const kUsersTopic = "users";
 
-// Runs `f` on the GUI thread later, unless the SampleData is gone by then (a queued call to a
-// deleted object is dropped by Qt; the guard makes sure the pointer is valid when it is queued).
+// Runs `f` on the GUI thread later, unless the SampleData is gone by then.
 template <class F>
-void postTo(const std::shared_ptr<detail::SampleDataGuard>& guard, F f) {
-    std::lock_guard lock(guard->mutex);
-    if (guard->owner) QMetaObject::invokeMethod(guard->owner, std::move(f), Qt::QueuedConnection);
+void postTo(const models::CallbackGuard<SampleData>::Handle& guard, F f) {
+    guard.post([f = std::move(f)](SampleData*) mutable { f(); });
 }
 
 QString errorText(const Error& error) {
@@ -81,15 +69,10 @@ struct SampleData::PendingRecord {
 };
 
 SampleData::SampleData(std::shared_ptr<client::KafkaClient> client, QObject* parent)
-    : QObject(parent), m_client(std::move(client)), m_guard(std::make_shared<detail::SampleDataGuard>()) {
-    m_guard->owner = this;
-}
+    : QObject(parent), m_client(std::move(client)) {}
 
 SampleData::~SampleData() {
-    {
-        std::lock_guard lock(m_guard->mutex);
-        m_guard->owner = nullptr;
-    }
+    m_guard.detach();
     // Records in flight are still delivered after this; their callbacks find no owner.
     m_producer.reset();
 }
@@ -124,72 +107,73 @@ void SampleData::finish(bool ok, const QString& error) {
 void SampleData::createTopics() {
     const uint64_t run = m_run;
     client::Admin admin(m_client);
-    admin.listTopics(
-        false, [guard = m_guard, kafka = m_client, run, this](Result<std::vector<client::TopicListing>> listed) {
-            if (!listed.ok()) {
-                const QString error = errorText(listed.error());
-                return postTo(guard, [this, run, error] {
-                    if (!stale(run)) finish(false, tr("Could not list topics: %1").arg(error));
-                });
-            }
-            std::set<std::string> existing;
-            for (const auto& topic : listed.value()) existing.insert(topic.name);
-            std::vector<client::NewTopic> missing;
-            auto want = [&](const char* name, int partitions, std::map<std::string, std::string> configs) {
-                if (!existing.count(name)) missing.push_back({name, partitions, -1, {}, std::move(configs)});
-            };
-            want(kUserEventsTopic, 6, {});
-            want(kOrdersTopic, 3, {});
-            want(kUsersTopic, 3, {{"cleanup.policy", "compact"}});
-            if (missing.empty())
-                return postTo(guard, [this, run] {
-                    if (!stale(run)) waitForTopics(0);
-                });
-            client::Admin(kafka).createTopics(
-                std::move(missing), {}, [guard, run, this](Result<std::vector<client::CreatedTopic>> created) {
-                    QString error;
-                    if (!created.ok()) {
-                        error = errorText(created.error());
-                    } else {
-                        for (const auto& topic : created.value()) {
-                            // Someone else created it meanwhile: just as good.
-                            if (!topic.status.ok() && topic.status.error().kafkaCode != kTopicAlreadyExists) {
-                                error = errorText(topic.status.error());
-                                break;
-                            }
+    admin.listTopics(false, [guard = m_guard.handle(), kafka = m_client, run,
+                             this](Result<std::vector<client::TopicListing>> listed) {
+        if (!listed.ok()) {
+            const QString error = errorText(listed.error());
+            return postTo(guard, [this, run, error] {
+                if (!stale(run)) finish(false, tr("Could not list topics: %1").arg(error));
+            });
+        }
+        std::set<std::string> existing;
+        for (const auto& topic : listed.value()) existing.insert(topic.name);
+        std::vector<client::NewTopic> missing;
+        auto want = [&](const char* name, int partitions, std::map<std::string, std::string> configs) {
+            if (!existing.count(name)) missing.push_back({name, partitions, -1, {}, std::move(configs)});
+        };
+        want(kUserEventsTopic, 6, {});
+        want(kOrdersTopic, 3, {});
+        want(kUsersTopic, 3, {{"cleanup.policy", "compact"}});
+        if (missing.empty())
+            return postTo(guard, [this, run] {
+                if (!stale(run)) waitForTopics(0);
+            });
+        client::Admin(kafka).createTopics(
+            std::move(missing), {}, [guard, run, this](Result<std::vector<client::CreatedTopic>> created) {
+                QString error;
+                if (!created.ok()) {
+                    error = errorText(created.error());
+                } else {
+                    for (const auto& topic : created.value()) {
+                        // Someone else created it meanwhile: just as good.
+                        if (!topic.status.ok() && topic.status.error().kafkaCode != kTopicAlreadyExists) {
+                            error = errorText(topic.status.error());
+                            break;
                         }
                     }
-                    postTo(guard, [this, run, error] {
-                        if (stale(run)) return;
-                        if (!error.isEmpty()) return finish(false, tr("Could not create the topics: %1").arg(error));
-                        waitForTopics(0);
-                    });
+                }
+                postTo(guard, [this, run, error] {
+                    if (stale(run)) return;
+                    if (!error.isEmpty()) return finish(false, tr("Could not create the topics: %1").arg(error));
+                    waitForTopics(0);
                 });
-        });
+            });
+    });
 }
 
 // A topic just created may not have a leader in metadata yet; producing before that would only
 // spend the records' delivery timeout.
 void SampleData::waitForTopics(int attempt) {
     const uint64_t run = m_run;
-    m_client->refreshMetadata(
-        {kUserEventsTopic, kOrdersTopic, kUsersTopic},
-        [guard = m_guard, run, attempt, this](Result<std::shared_ptr<const client::ClusterMetadata>> metadata) {
-            const bool ready = metadata.ok();
-            const QString error = ready ? QString() : errorText(metadata.error());
-            postTo(guard, [this, run, attempt, ready, error] {
-                if (stale(run)) return;
-                if (ready) {
-                    emit progress(kTopicSteps, kTotalSteps, tr("Producing records"));
-                    return startProducing();
-                }
-                if (attempt + 1 >= kTopicWaitAttempts)
-                    return finish(false, tr("The new topics did not become available: %1").arg(error));
-                QTimer::singleShot(kTopicWaitMs, this, [this, run, attempt] {
-                    if (!stale(run)) waitForTopics(attempt + 1);
-                });
-            });
-        });
+    m_client->refreshMetadata({kUserEventsTopic, kOrdersTopic, kUsersTopic},
+                              [guard = m_guard.handle(), run, attempt,
+                               this](Result<std::shared_ptr<const client::ClusterMetadata>> metadata) {
+                                  const bool ready = metadata.ok();
+                                  const QString error = ready ? QString() : errorText(metadata.error());
+                                  postTo(guard, [this, run, attempt, ready, error] {
+                                      if (stale(run)) return;
+                                      if (ready) {
+                                          emit progress(kTopicSteps, kTotalSteps, tr("Producing records"));
+                                          return startProducing();
+                                      }
+                                      if (attempt + 1 >= kTopicWaitAttempts)
+                                          return finish(false,
+                                                        tr("The new topics did not become available: %1").arg(error));
+                                      QTimer::singleShot(kTopicWaitMs, this, [this, run, attempt] {
+                                          if (!stale(run)) waitForTopics(attempt + 1);
+                                      });
+                                  });
+                              });
 }
 
 void SampleData::generateRecords() {
@@ -301,8 +285,8 @@ void SampleData::pump() {
     const uint64_t run = m_run;
     while (m_running && m_inFlight < kWindow && m_next < m_records.size()) {
         const client::ProducerRecord& record = m_records[m_next]->record;
-        Status queued =
-            m_producer->produce(record, [guard = m_guard, run, this](Result<client::RecordMetadata> delivered) {
+        Status queued = m_producer->produce(
+            record, [guard = m_guard.handle(), run, this](Result<client::RecordMetadata> delivered) {
                 const bool ok = delivered.ok();
                 const QString error = ok ? QString() : errorText(delivered.error());
                 postTo(guard, [this, run, ok, error] { onDelivered(run, ok, error); });
@@ -336,13 +320,13 @@ void SampleData::onDelivered(uint64_t run, bool ok, const QString& error) {
 
 void SampleData::commitGroupOffsets() {
     const uint64_t run = m_run;
-    auto fail = [guard = m_guard, run, this](const QString& error) {
+    auto fail = [guard = m_guard.handle(), run, this](const QString& error) {
         postTo(guard, [this, run, error] {
             if (!stale(run)) finish(false, tr("Could not commit the offsets of %1: %2").arg(kGroup, error));
         });
     };
     client::Admin admin(m_client);
-    admin.describeTopics({kOrdersTopic}, [admin, fail, guard = m_guard, run,
+    admin.describeTopics({kOrdersTopic}, [admin, fail, guard = m_guard.handle(), run,
                                           this](Result<std::vector<client::TopicDescription>> described) {
         if (!described.ok()) return fail(errorText(described.error()));
         if (described->empty() || !described->front().status.ok())

@@ -1,6 +1,8 @@
 // SampleData: fills a cluster with demo topics, realistic JSON records and a lagging consumer group.
 #pragma once
 
+#include "models/callbackguard.h"
+
 #include <QObject>
 #include <QString>
 
@@ -15,10 +17,6 @@ class Producer;
 }  // namespace partita::client
 
 namespace partita::app {
-
-namespace detail {
-struct SampleDataGuard;
-}
 
 // Creates "user-events" (6 partitions), "orders" (3) and "users" (3, compacted), skipping topics
 // that exist; produces user events keyed by user id, orders keyed by order id with a "source"
@@ -65,7 +63,7 @@ private:
     void generateRecords();
 
     std::shared_ptr<client::KafkaClient> m_client;
-    std::shared_ptr<detail::SampleDataGuard> m_guard;
+    models::CallbackGuard<SampleData> m_guard{this};  // engine callbacks post through it
     std::unique_ptr<client::Producer> m_producer;
     std::vector<std::unique_ptr<PendingRecord>> m_records;
     size_t m_next = 0;
