@@ -2,6 +2,7 @@
 #include "ui/brokerspanel.h"
 
 #include "models/brokermodel.h"
+#include "ui/readonlytable.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>
@@ -19,12 +20,8 @@ BrokersPanel::BrokersPanel(models::BrokerModel* model, QWidget* parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(models::BrokerModel::IdColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
+    setUpReadOnlyTable(m_view);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setMinimumSectionSize(90);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(models::BrokerModel::ReachableColumn, QHeaderView::Stretch);
 
     auto* layout = new QVBoxLayout(this);

@@ -4,6 +4,7 @@
 
 #include "models/clustersession.h"
 #include "models/grouplagmodel.h"
+#include "ui/readonlytable.h"
 #include "ui/resetoffsetsdialog.h"
 
 #include <QHBoxLayout>
@@ -38,14 +39,8 @@ GroupPanel::GroupPanel(models::ClusterSession* session, const QString& groupId, 
     m_view->setSortingEnabled(true);
     // Topic then partition: the model's own order, which an unsorted proxy keeps.
     m_view->sortByColumn(-1, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    auto* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setMinimumSectionSize(80);
-    header->setStretchLastSection(true);
+    setUpReadOnlyTable(m_view, 80);
+    m_view->horizontalHeader()->setStretchLastSection(true);
 
     m_summaryLabel->setWordWrap(true);
     m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);

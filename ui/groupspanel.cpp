@@ -2,6 +2,7 @@
 #include "ui/groupspanel.h"
 
 #include "models/groupmodel.h"
+#include "ui/readonlytable.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -33,16 +34,10 @@ GroupsPanel::GroupsPanel(GroupModel* model, QWidget* parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(GroupModel::GroupIdColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpReadOnlyTable(m_view);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    auto* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setMinimumSectionSize(90);
     // The group id takes the room left over: ids are long, the other columns are short.
-    header->setSectionResizeMode(GroupModel::GroupIdColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(GroupModel::GroupIdColumn, QHeaderView::Stretch);
     connect(m_view, &QTableView::doubleClicked, this, &GroupsPanel::openGroupAt);
 
     auto* bar = new QHBoxLayout;

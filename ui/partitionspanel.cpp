@@ -3,6 +3,7 @@
 
 #include "models/clustersession.h"
 #include "models/partitionmodel.h"
+#include "ui/readonlytable.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -33,13 +34,9 @@ PartitionsPanel::PartitionsPanel(models::ClusterSession* session, const QString&
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(PartitionModel::PartitionColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    setUpReadOnlyTable(m_view);
     // Numbers stay next to their headers instead of being pushed to the far right edge.
     m_view->horizontalHeader()->setStretchLastSection(false);
-    m_view->horizontalHeader()->setMinimumSectionSize(90);
 
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setContentsMargins(6, 4, 6, 4);

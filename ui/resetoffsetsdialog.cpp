@@ -3,6 +3,7 @@
 
 #include "models/clustersession.h"
 #include "models/offsetresetplan.h"
+#include "ui/readonlytable.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -54,15 +55,9 @@ ResetOffsetsDialog::ResetOffsetsDialog(models::ClusterSession* session, const QS
     m_topic->addItems(topics);
 
     m_view->setModel(m_plan);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    auto* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setMinimumSectionSize(80);
+    setUpReadOnlyTable(m_view, 80);
     // The topic takes the room left over (names are long; the numbers are short).
-    header->setSectionResizeMode(OffsetResetPlan::TopicColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(OffsetResetPlan::TopicColumn, QHeaderView::Stretch);
 
     // A busy indicator: the plan's work has no measurable steps.
     m_progress->setRange(0, 0);

@@ -2,6 +2,7 @@
 #include "ui/topicspanel.h"
 
 #include "models/topicmodel.h"
+#include "ui/readonlytable.h"
 #include "ui/topicfilterproxy.h"
 
 #include <QCheckBox>
@@ -32,16 +33,10 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(TopicModel::NameColumn, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpReadOnlyTable(m_view);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    auto* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setMinimumSectionSize(90);
     // The name takes the room left over, so long names are not cut while numbers stay compact.
-    header->setSectionResizeMode(TopicModel::NameColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(TopicModel::NameColumn, QHeaderView::Stretch);
     connect(m_view, &QTableView::doubleClicked, this, &TopicsPanel::openTopicAt);
 
     auto* bar = new QHBoxLayout;
