@@ -54,11 +54,18 @@ private:
                 if (validateOnly) return {};
                 return replaceTopicOverrides(m_context, resource.resourceName, overrides);
             }
-            case ResourceType::Broker: {
-                std::vector<std::string> keys;
-                for (const auto& config : resource.configs) keys.push_back(config.name);
-                return refuseBrokerConfigUpdate(m_context, resource.resourceName, keys);
-            }
+            case ResourceType::Broker:
+                // Likewise the complete new dynamic set of this broker, or of the cluster-wide defaults.
+                return alterBrokerConfigs(
+                    m_context, resource.resourceName,
+                    [&](std::map<std::string, std::string>& configs) {
+                        configs.clear();
+                        for (const auto& config : resource.configs) {
+                            if (config.value) configs[config.name] = *config.value;
+                        }
+                        return ApiError{};
+                    },
+                    validateOnly);
             case ResourceType::BrokerLogger:
                 return apiError(ErrorCode::InvalidRequest,
                                 "AlterConfigs is deprecated and does not support the resource type BROKER_LOGGER");

@@ -376,15 +376,6 @@ KeyInfo resolveKey(std::string_view name, const std::map<std::string, std::strin
     return {};
 }
 
-// The server.properties keys whose value storage::makeLogConfig reads (log.retention.hours and the like).
-bool feedsTopicDefaults(std::string_view name) {
-    for (const storage::TopicConfigDef& topic : storage::topicConfigDefs())
-        if (topic.brokerName == name) return true;
-    return name == "log.retention.minutes" || name == "log.retention.hours" || name == "log.roll.hours" ||
-           name == "log.roll.jitter.hours" || name == "log.flush.scheduler.interval.ms" ||
-           name == "remote.log.storage.system.enable";
-}
-
 // Type, rule and syntax of one value of a known key.
 Result<Value> checkValue(std::string_view key, const BrokerConfigDef& def, std::string_view raw) {
     auto parsed = parseTyped(key, def, raw);
@@ -608,6 +599,14 @@ Status checkCombinations(const Effective& eff) {
 }
 
 }  // namespace
+
+bool feedsTopicDefaults(std::string_view name) {
+    for (const storage::TopicConfigDef& topic : storage::topicConfigDefs())
+        if (topic.brokerName == name) return true;
+    return name == "log.retention.minutes" || name == "log.retention.hours" || name == "log.roll.hours" ||
+           name == "log.roll.jitter.hours" || name == "log.flush.scheduler.interval.ms" ||
+           name == "remote.log.storage.system.enable";
+}
 
 Status validateBrokerConfigValue(std::string_view name, std::string_view value) {
     KeyInfo info = resolveKey(name);

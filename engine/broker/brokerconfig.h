@@ -123,6 +123,9 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
 // name key, value and rule.
 Status validateBrokerConfigValue(std::string_view name, std::string_view value);
 
+// Whether storage::makeLogConfig reads the key: a topic without an override follows it (log.retention.ms, ...).
+bool feedsTopicDefaults(std::string_view name);
+
 // The value DescribeConfigs shows: the given value normalised as Kafka prints it, else the default. nullopt for
 // an unknown name, a sensitive config, or a default of null.
 std::optional<std::string> brokerConfigValue(const BrokerConfig& config, std::string_view name);

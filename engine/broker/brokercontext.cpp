@@ -1,6 +1,7 @@
 // Topic creation and deletion rules, partition log lookup, and storage errors as Kafka error codes.
 #include "engine/broker/brokercontext.h"
 
+#include "engine/broker/dynamicbrokerconfigs.h"
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
@@ -13,12 +14,29 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 namespace partita::broker {
 
 using protocol::ErrorCode;
 
 namespace {
 constexpr size_t kMaxTopicNameLength = 249;
+
+// A file that cannot be applied does not stop the broker: it says so, keeps the file aside for the operator
+// and runs on server.properties, which is what a broker without dynamic configs does.
+std::unique_ptr<DynamicBrokerConfigs> loadDynamicConfigs(const BrokerConfig& config) {
+    auto dynamic =
+        std::make_unique<DynamicBrokerConfigs>(config.logDir + "/" + std::string(DynamicBrokerConfigs::kFileName));
+    if (Status st = dynamic->load(); !st) {
+        const std::string aside = dynamic->path() + ".corrupt";
+        std::error_code ec;
+        std::filesystem::rename(dynamic->path(), aside, ec);
+        spdlog::error("{}; the broker starts without dynamic broker configs{}", st.error().message,
+                      ec ? "" : " (the file was moved to " + aside + ")");
+    }
+    return dynamic;
+}
 }  // namespace
 
 namespace {
@@ -66,6 +84,7 @@ ApiError storageError(const Error& error) {
 BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metadata, storage::LogManager& logs,
                              const storage::Clock& clock)
     : m_config(std::move(config)),
+      m_dynamic(loadDynamicConfigs(m_config)),
       m_metadata(metadata),
       m_logs(logs),
       m_clock(clock),
@@ -78,20 +97,45 @@ BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metada
       m_transactionTopic(makeCoordinatorTopic(*this, coordinator::kTransactionStateTopic)),
       m_transactionMarkers(makeTransactionMarkers(*this)),
       m_transactions(std::make_unique<coordinator::TransactionCoordinator>(
-          transactionCoordinatorConfig(m_config), *m_transactionTopic, *m_transactionMarkers, *m_producerIds, clock)) {}
+          transactionCoordinatorConfig(m_config), *m_transactionTopic, *m_transactionMarkers, *m_producerIds, clock)) {
+    // Logs recovered before the broker existed were opened with server.properties alone.
+    applyDynamicConfigs();
+}
 
 BrokerContext::~BrokerContext() = default;
 
 storage::LogConfig BrokerContext::topicLogConfig(const std::string& topic) {
     std::map<std::string, std::string> overrides;
     if (auto info = m_metadata.topic(topic)) overrides = info->configs;
-    auto config = storage::makeLogConfig(overrides, m_config.values);
+    auto config = storage::makeLogConfig(overrides, effectiveValues());
     if (!config) {
         // Stored overrides were validated when set; a broker default changed since may not fit.
         spdlog::warn("topic {}: {}; using the broker defaults", topic, config.error().message);
-        return m_config.defaultLogConfig;
+        return defaultLogConfig();
     }
     return *config;
+}
+
+storage::LogConfig BrokerContext::defaultLogConfig() const {
+    // Dynamic changes are checked against server.properties before they are stored, so this holds.
+    auto config = storage::makeLogConfig({}, effectiveValues());
+    return config ? *config : m_config.defaultLogConfig;
+}
+
+std::map<std::string, std::string> BrokerContext::effectiveValues() const {
+    return m_dynamic->effective(m_config.values);
+}
+
+void BrokerContext::applyDynamicConfigs() {
+    for (const cluster::TopicInfo& info : m_metadata.topics()) {
+        std::optional<storage::LogConfig> config;
+        for (size_t p = 0; p < info.partitions.size(); ++p) {
+            auto log = m_logs.getLog(info.name, int32_t(p));
+            if (!log) continue;
+            if (!config) config = topicLogConfig(info.name);
+            log->updateConfig(*config);
+        }
+    }
 }
 
 ApiError BrokerContext::leaderLog(const std::string& topic, int32_t partition,
@@ -145,7 +189,7 @@ ApiError BrokerContext::checkTopicConfigs(const std::map<std::string, std::strin
             return apiError(ErrorCode::InvalidConfig, st.error().message);
         }
     }
-    auto merged = storage::makeLogConfig(configs, m_config.values);
+    auto merged = storage::makeLogConfig(configs, effectiveValues());
     if (!merged) return apiError(ErrorCode::InvalidConfig, merged.error().message);
     return {};
 }

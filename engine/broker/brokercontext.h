@@ -40,6 +40,8 @@ class PartitionLog;
 
 namespace partita::broker {
 
+class DynamicBrokerConfigs;
+
 // A Kafka error code with the message the response carries (code 0: success).
 struct ApiError {
     int16_t code = 0;
@@ -78,8 +80,18 @@ public:
     coordinator::TransactionCoordinator& transactions() { return *m_transactions; }
     coordinator::TransactionMarkers& transactionMarkers() { return *m_transactionMarkers; }
 
-    // The topic's effective log config: Kafka defaults, broker log.* settings, topic overrides.
+    // The topic's effective log config: Kafka defaults, broker log.* settings (dynamic ones included), topic
+    // overrides.
     storage::LogConfig topicLogConfig(const std::string& topic);
+    // What a topic without overrides gets now.
+    storage::LogConfig defaultLogConfig() const;
+    // The broker settings in force: server.properties overlaid with the dynamic defaults, then this broker's
+    // dynamic configs.
+    std::map<std::string, std::string> effectiveValues() const;
+    DynamicBrokerConfigs& dynamicConfigs() { return *m_dynamic; }
+    const DynamicBrokerConfigs& dynamicConfigs() const { return *m_dynamic; }
+    // After a dynamic broker config changed: every open log gets its topic's new effective config.
+    void applyDynamicConfigs();
     // This broker's log of a partition the metadata says it hosts, created on first use.
     // UNKNOWN_TOPIC_OR_PARTITION if the metadata has no such partition, NOT_LEADER_OR_FOLLOWER if
     // another broker leads it.
@@ -104,6 +116,7 @@ private:
     ApiError checkTopicConfigs(const std::map<std::string, std::string>& configs);
 
     const BrokerConfig m_config;
+    std::unique_ptr<DynamicBrokerConfigs> m_dynamic;  // loaded from the data directory at construction
     cluster::MetadataStore& m_metadata;
     storage::LogManager& m_logs;
     const storage::Clock& m_clock;

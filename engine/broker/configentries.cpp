@@ -2,6 +2,7 @@
 // APIs.
 #include "engine/broker/configentries.h"
 
+#include "engine/broker/dynamicbrokerconfigs.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/protocol/errorcodes.h"
 #include "engine/storage/logmanager.h"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <mutex>
 #include <string_view>
 
 namespace partita::broker {
@@ -61,19 +63,37 @@ std::vector<std::string_view> brokerSynonyms(std::string_view name) {
     return {name};
 }
 
-// The broker-level sources of a setting, as Kafka lists them: every synonym set in server.properties,
-// then every synonym with a default, and nothing before the entry for `name` itself (describing
-// log.retention.ms does not report a log.retention.hours that merely stands in for it).
-std::vector<ConfigSynonymEntry> brokerSynonymEntries(const BrokerConfig& config, std::string_view name,
+// Where a broker setting can come from, most specific first (Kafka's DynamicBrokerConfig layers).
+struct BrokerSources {
+    std::map<std::string, std::string> dynamicBroker;
+    std::map<std::string, std::string> dynamicDefault;
+    const std::map<std::string, std::string>& staticValues;
+};
+
+BrokerSources brokerSources(const BrokerContext& context) {
+    const DynamicBrokerConfigs& dynamic = context.dynamicConfigs();
+    return {dynamic.current(DynamicBrokerConfigs::Level::Broker),
+            dynamic.current(DynamicBrokerConfigs::Level::ClusterDefault), context.config().values};
+}
+
+// The broker-level sources of a setting, as Kafka lists them: source by source (this broker's dynamic configs,
+// the dynamic defaults, server.properties), every synonym set there, then every synonym with a default, and
+// nothing before the entry for `name` itself (describing log.retention.ms does not report a
+// log.retention.hours that merely stands in for it).
+std::vector<ConfigSynonymEntry> brokerSynonymEntries(const BrokerSources& sources, std::string_view name,
                                                      bool sensitive) {
     std::vector<ConfigSynonymEntry> all;
     const auto names = brokerSynonyms(name);
-    for (std::string_view n : names) {
-        if (auto it = config.values.find(std::string(n)); it != config.values.end()) {
-            all.push_back(
-                {std::string(n), sensitive ? std::nullopt : std::optional(it->second), ConfigSource::StaticBroker});
+    auto add = [&](const std::map<std::string, std::string>& values, ConfigSource source) {
+        for (std::string_view n : names) {
+            if (auto it = values.find(std::string(n)); it != values.end()) {
+                all.push_back({std::string(n), sensitive ? std::nullopt : std::optional(it->second), source});
+            }
         }
-    }
+    };
+    add(sources.dynamicBroker, ConfigSource::DynamicBroker);
+    add(sources.dynamicDefault, ConfigSource::DynamicDefaultBroker);
+    add(sources.staticValues, ConfigSource::StaticBroker);
     for (std::string_view n : names) {
         const BrokerConfigDef* def = findBrokerConfig(n);
         if (def != nullptr && def->hasDefault) {
@@ -85,7 +105,7 @@ std::vector<ConfigSynonymEntry> brokerSynonymEntries(const BrokerConfig& config,
     return {first, all.end()};
 }
 
-std::vector<ConfigEntry> describeTopic(const BrokerConfig& broker, const storage::LogConfig& effective,
+std::vector<ConfigEntry> describeTopic(const BrokerSources& broker, const storage::LogConfig& effective,
                                        const std::map<std::string, std::string>& overrides) {
     std::vector<ConfigEntry> out;
     for (const storage::TopicConfigDef& def : storage::topicConfigDefs()) {
@@ -109,25 +129,29 @@ std::vector<ConfigEntry> describeTopic(const BrokerConfig& broker, const storage
 std::vector<ConfigEntry> describeTopicConfigs(BrokerContext& context, const std::string& topic) {
     std::map<std::string, std::string> overrides;
     if (auto info = context.metadata().topic(topic)) overrides = info->configs;
-    return describeTopic(context.config(), context.topicLogConfig(topic), overrides);
+    return describeTopic(brokerSources(context), context.topicLogConfig(topic), overrides);
 }
 
-std::vector<ConfigEntry> describeTopicConfigs(const BrokerConfig& config,
+std::vector<ConfigEntry> describeTopicConfigs(const BrokerContext& context,
                                               const std::map<std::string, std::string>& overrides) {
-    auto effective = storage::makeLogConfig(overrides, config.values);
-    return describeTopic(config, effective ? *effective : config.defaultLogConfig, overrides);
+    auto effective = storage::makeLogConfig(overrides, context.effectiveValues());
+    return describeTopic(brokerSources(context), effective ? *effective : context.defaultLogConfig(), overrides);
 }
 
-std::vector<ConfigEntry> describeBrokerConfigs(const BrokerConfig& config) {
+std::vector<ConfigEntry> describeBrokerConfigs(const BrokerContext& context) {
+    const BrokerSources sources = brokerSources(context);
+    BrokerConfig config = context.config();
+    config.values = context.effectiveValues();
     std::vector<ConfigEntry> out;
     for (const BrokerConfigDef& def : brokerConfigDefs()) {
         ConfigEntry entry;
         entry.name = std::string(def.name);
         entry.sensitive = def.sensitive;
-        entry.readOnly = def.update == BrokerConfigDef::Update::ReadOnly;
+        // Read-only unless partitad applies it at runtime: a panel then offers only what an alter accepts.
+        entry.readOnly = !DynamicBrokerConfigs::isDynamic(def.name);
         entry.type = responseType(def.type, def.isShort);
         if (!entry.sensitive) entry.value = brokerConfigValue(config, def.name);
-        entry.synonyms = brokerSynonymEntries(config, def.name, entry.sensitive);
+        entry.synonyms = brokerSynonymEntries(sources, def.name, entry.sensitive);
         entry.source = entry.synonyms.empty() ? ConfigSource::Default : entry.synonyms.front().source;
         out.push_back(std::move(entry));
     }
@@ -152,7 +176,7 @@ ApiError validateTopicOverrides(const BrokerContext& context, const std::map<std
             return apiError(ErrorCode::InvalidConfig, st.error().message);
         }
     }
-    auto merged = storage::makeLogConfig(overrides, context.config().values);
+    auto merged = storage::makeLogConfig(overrides, context.effectiveValues());
     if (!merged) return apiError(ErrorCode::InvalidConfig, merged.error().message);
     return {};
 }
@@ -171,19 +195,63 @@ ApiError replaceTopicOverrides(BrokerContext& context, const std::string& topic,
     return {};
 }
 
-ApiError refuseBrokerConfigUpdate(const BrokerContext& context, const std::string& resourceName,
-                                  const std::vector<std::string>& keys) {
+std::vector<ConfigEntry> describeDynamicDefaultConfigs(const BrokerContext& context) {
+    BrokerSources sources = brokerSources(context);
+    sources.dynamicBroker.clear();  // the defaults level does not see one broker's own settings
+    std::vector<ConfigEntry> out;
+    for (const auto& [name, value] : sources.dynamicDefault) {
+        const BrokerConfigDef* def = findBrokerConfig(name);
+        ConfigEntry entry;
+        entry.name = name;
+        entry.sensitive = def == nullptr || def->sensitive;
+        entry.readOnly = !DynamicBrokerConfigs::isDynamic(name);
+        entry.type = def == nullptr ? int8_t(0) : responseType(def->type, def->isShort);
+        if (!entry.sensitive) entry.value = value;
+        entry.synonyms = brokerSynonymEntries(sources, name, entry.sensitive);
+        entry.source = ConfigSource::DynamicDefaultBroker;
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+ApiError alterBrokerConfigs(BrokerContext& context, const std::string& resourceName,
+                            const std::function<ApiError(std::map<std::string, std::string>&)>& change,
+                            bool validateOnly) {
     if (!resourceName.empty()) {
         if (ApiError e = checkBrokerResourceName(context, resourceName); !e.ok()) return e;
     }
-    if (keys.empty()) return {};
-    std::string names;
-    for (const auto& key : keys) names += (names.empty() ? "" : ", ") + key;
-    return apiError(ErrorCode::InvalidRequest, "Invalid config value for resource ConfigResource(type=BROKER, name='" +
-                                                   resourceName + "'): Cannot update these configs dynamically: Set(" +
-                                                   names +
-                                                   "); partitad has no dynamic broker configs: set them in "
-                                                   "server.properties and restart the broker");
+    using Level = DynamicBrokerConfigs::Level;
+    const Level level = resourceName.empty() ? Level::ClusterDefault : Level::Broker;
+    DynamicBrokerConfigs& dynamic = context.dynamicConfigs();
+    std::lock_guard lock(dynamic.alterMutex());
+    std::map<std::string, std::string> configs = dynamic.current(level);
+    if (ApiError e = change(configs); !e.ok()) return e;
+    if (auto refusal = DynamicBrokerConfigs::check(level, configs)) {
+        // Kafka's wording for a broker config it refuses to apply.
+        return apiError(refusal->invalidRequest ? ErrorCode::InvalidRequest : ErrorCode::InvalidConfig,
+                        "Invalid config value for resource ConfigResource(type=BROKER, name='" + resourceName +
+                            "'): " + refusal->message);
+    }
+    // The new set together with everything else in force must still make a valid topic default.
+    std::map<std::string, std::string> merged = context.config().values;
+    const auto other = dynamic.current(level == Level::Broker ? Level::ClusterDefault : Level::Broker);
+    const auto& defaults = level == Level::Broker ? other : configs;
+    const auto& broker = level == Level::Broker ? configs : other;
+    for (const auto& [key, value] : defaults) merged[key] = value;
+    for (const auto& [key, value] : broker) merged[key] = value;
+    if (auto logConfig = storage::makeLogConfig({}, merged); !logConfig) {
+        return apiError(ErrorCode::InvalidConfig,
+                        "Invalid config value for resource ConfigResource(type=BROKER, "
+                        "name='" +
+                            resourceName + "'): " + logConfig.error().message);
+    }
+    if (validateOnly) return {};
+    if (Status st = dynamic.replace(level, std::move(configs)); !st) {
+        return apiError(ErrorCode::UnknownServerError,
+                        "Storing the dynamic broker configs failed: " + st.error().message);
+    }
+    context.applyDynamicConfigs();
+    return {};
 }
 
 std::string resourceTypeName(int8_t type) {

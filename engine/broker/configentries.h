@@ -6,6 +6,7 @@
 #include "engine/protocol/errorcodes.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,10 +55,14 @@ struct ConfigEntry {
 // Every topic config (storage::topicConfigDefs order) with its effective value and where it comes from.
 std::vector<ConfigEntry> describeTopicConfigs(BrokerContext& context, const std::string& topic);
 // The same for a topic that does not exist yet (CreateTopics with validateOnly).
-std::vector<ConfigEntry> describeTopicConfigs(const BrokerConfig& config,
+std::vector<ConfigEntry> describeTopicConfigs(const BrokerContext& context,
                                               const std::map<std::string, std::string>& overrides);
-// Every broker config of this node, plus the keys server.properties set that the table does not know.
-std::vector<ConfigEntry> describeBrokerConfigs(const BrokerConfig& config);
+// Every broker config of this node with the value in force and its source (this broker's dynamic configs, the
+// dynamic defaults, server.properties, Kafka's default), plus the keys server.properties set that the table
+// does not know.
+std::vector<ConfigEntry> describeBrokerConfigs(const BrokerContext& context);
+// The BROKER resource "": the cluster-wide dynamic defaults only, as Kafka lists them.
+std::vector<ConfigEntry> describeDynamicDefaultConfigs(const BrokerContext& context);
 
 // Checks a complete override set the way Kafka does before storing it: INVALID_CONFIG with the message.
 ApiError validateTopicOverrides(const BrokerContext& context, const std::map<std::string, std::string>& overrides);
@@ -65,11 +70,13 @@ ApiError validateTopicOverrides(const BrokerContext& context, const std::map<std
 ApiError replaceTopicOverrides(BrokerContext& context, const std::string& topic,
                                const std::map<std::string, std::string>& overrides);
 
-// AlterConfigs / IncrementalAlterConfigs on a BROKER resource: partitad has no dynamic broker configs, so a
-// change is refused as Kafka refuses a config that cannot be updated dynamically (INVALID_REQUEST); an empty
-// change succeeds. The empty name is the cluster-wide default.
-ApiError refuseBrokerConfigUpdate(const BrokerContext& context, const std::string& resourceName,
-                                  const std::vector<std::string>& keys);
+// AlterConfigs / IncrementalAlterConfigs on a BROKER resource (this node's id, or "" for the cluster-wide
+// defaults): `change` edits the resource's current dynamic set, which is then checked as Kafka checks it
+// (INVALID_REQUEST for a key that cannot change at runtime, INVALID_CONFIG for an unknown key or a bad value),
+// stored unless validateOnly, and applied to every open log at once.
+ApiError alterBrokerConfigs(BrokerContext& context, const std::string& resourceName,
+                            const std::function<ApiError(std::map<std::string, std::string>&)>& change,
+                            bool validateOnly);
 
 // Kafka's printed name of a resource type, for messages ("TOPIC", "BROKER", ...).
 std::string resourceTypeName(int8_t type);

@@ -117,7 +117,7 @@ private:
                 result.replicationFactor = topic.replicationFactor == -1 ? m_context.config().defaultReplicationFactor
                                                                          : topic.replicationFactor;
             }
-            entries = describeTopicConfigs(m_context.config(), overrides);
+            entries = describeTopicConfigs(m_context, overrides);
         }
         auto& configs = result.configs.emplace();
         for (const ConfigEntry& entry : entries) {

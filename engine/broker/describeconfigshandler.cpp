@@ -63,10 +63,13 @@ private:
                 return {};
             }
             case ResourceType::Broker:
-                // The empty name is the cluster-wide dynamic defaults, of which partitad has none.
-                if (resource.resourceName.empty()) return {};
+                // The empty name is the cluster-wide dynamic defaults, and lists only those.
+                if (resource.resourceName.empty()) {
+                    entries = describeDynamicDefaultConfigs(m_context);
+                    return {};
+                }
                 if (ApiError e = checkBrokerResourceName(m_context, resource.resourceName); !e.ok()) return e;
-                entries = describeBrokerConfigs(m_context.config());
+                entries = describeBrokerConfigs(m_context);
                 return {};
             case ResourceType::BrokerLogger:
                 if (resource.resourceName.empty()) {

@@ -1,4 +1,4 @@
-// IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on single topic config overrides.
+// IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on topic config overrides and dynamic broker configs.
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
 #include "engine/broker/configentries.h"
@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -79,8 +80,7 @@ private:
             case ResourceType::Topic:
                 return alterTopic(resource, validateOnly);
             case ResourceType::Broker:
-                return refuseBrokerConfigUpdate(m_context, resource.resourceName,
-                                                std::vector<std::string>(keys.begin(), keys.end()));
+                return alterBroker(resource, validateOnly);
             case ResourceType::BrokerLogger: {
                 if (resource.resourceName.empty())
                     return apiError(ErrorCode::InvalidRequest, "Broker id must not be empty");
@@ -96,35 +96,32 @@ private:
         }
     }
 
-    ApiError alterTopic(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource, bool validateOnly) {
-        if (ApiError e = checkTopicResourceName(resource.resourceName); !e.ok()) return e;
-        auto info = m_context.metadata().topic(resource.resourceName);
-        if (!info) {
-            return apiError(ErrorCode::UnknownTopicOrPartition,
-                            "The topic '" + resource.resourceName + "' does not exist.");
-        }
-        std::map<std::string, std::string> overrides = info->configs;
+    // SET, DELETE, APPEND and SUBTRACT of one resource on its current set. `typeOf` says a key's type (nullopt:
+    // unknown, refused for APPEND/SUBTRACT with `unknownPrefix` + name); a list with no current entry starts
+    // from `inherited(name)`.
+    template <class TypeOf, class Inherited>
+    static ApiError applyOperations(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource,
+                                    std::map<std::string, std::string>& configs, TypeOf&& typeOf,
+                                    const std::string& unknownPrefix, Inherited&& inherited) {
         for (const auto& config : resource.configs) {
             switch (static_cast<Operation>(config.configOperation)) {
                 case Operation::Set:
-                    // A null value is no value: the override goes, as DELETE.
+                    // A null value is no value: the setting goes, as DELETE.
                     if (config.value) {
-                        overrides[config.name] = *config.value;
+                        configs[config.name] = *config.value;
                     } else {
-                        overrides.erase(config.name);
+                        configs.erase(config.name);
                     }
                     break;
                 case Operation::Delete:
-                    overrides.erase(config.name);
+                    configs.erase(config.name);
                     break;
                 case Operation::Append:
                 case Operation::Subtract: {
-                    const storage::TopicConfigDef* def = storage::findTopicConfig(config.name);
-                    if (def == nullptr) {
-                        return apiError(ErrorCode::InvalidConfig, "Unknown topic config name: " + config.name);
-                    }
+                    std::optional<storage::ConfigType> type = typeOf(config.name);
+                    if (!type) return apiError(ErrorCode::InvalidConfig, unknownPrefix + config.name);
                     const char* op = config.configOperation == int8_t(Operation::Append) ? "APPEND" : "SUBTRACT";
-                    if (def->type != storage::ConfigType::List) {
+                    if (*type != storage::ConfigType::List) {
                         return apiError(ErrorCode::InvalidConfig, std::string("Can't ") + op + " to key " +
                                                                       config.name + " because its type is not LIST.");
                     }
@@ -132,12 +129,9 @@ private:
                         return apiError(ErrorCode::InvalidRequest,
                                         std::string("Null value not supported for ") + op + " of " + config.name);
                     }
-                    // Without an override the list starts from what the topic gets from the broker.
-                    auto current = overrides.find(config.name);
-                    std::vector<std::string> items = splitList(
-                        current != overrides.end()
-                            ? current->second
-                            : storage::topicConfigValue(m_context.config().defaultLogConfig, config.name).value_or(""));
+                    auto current = configs.find(config.name);
+                    std::vector<std::string> items =
+                        splitList(current != configs.end() ? current->second : inherited(config.name));
                     for (const std::string& item : splitList(*config.value)) {
                         auto at = std::find(items.begin(), items.end(), item);
                         if (config.configOperation == int8_t(Operation::Append)) {
@@ -146,11 +140,53 @@ private:
                             items.erase(std::remove(items.begin(), items.end(), item), items.end());
                         }
                     }
-                    overrides[config.name] = joinList(items);
+                    configs[config.name] = joinList(items);
                     break;
                 }
             }
         }
+        return {};
+    }
+
+    ApiError alterBroker(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource, bool validateOnly) {
+        auto change = [&](std::map<std::string, std::string>& configs) {
+            // A list not set at this level starts from the value in force, as DescribeConfigs shows it.
+            const std::map<std::string, std::string> inForce = m_context.effectiveValues();
+            BrokerConfig effective = m_context.config();
+            effective.values = inForce;
+            return applyOperations(
+                resource, configs,
+                [](const std::string& name) -> std::optional<storage::ConfigType> {
+                    const BrokerConfigDef* def = findBrokerConfig(name);
+                    if (def == nullptr) return std::nullopt;
+                    return def->type;
+                },
+                "Unknown broker config: ",
+                [&](const std::string& name) { return brokerConfigValue(effective, name).value_or(""); });
+        };
+        return alterBrokerConfigs(m_context, resource.resourceName, change, validateOnly);
+    }
+
+    ApiError alterTopic(const IncrementalAlterConfigsRequest::AlterConfigsResource& resource, bool validateOnly) {
+        if (ApiError e = checkTopicResourceName(resource.resourceName); !e.ok()) return e;
+        auto info = m_context.metadata().topic(resource.resourceName);
+        if (!info) {
+            return apiError(ErrorCode::UnknownTopicOrPartition,
+                            "The topic '" + resource.resourceName + "' does not exist.");
+        }
+        std::map<std::string, std::string> overrides = info->configs;
+        const storage::LogConfig defaults = m_context.defaultLogConfig();
+        ApiError applied = applyOperations(
+            resource, overrides,
+            [](const std::string& name) -> std::optional<storage::ConfigType> {
+                const storage::TopicConfigDef* def = storage::findTopicConfig(name);
+                if (def == nullptr) return std::nullopt;
+                return def->type;
+            },
+            "Unknown topic config name: ",
+            // Without an override the list starts from what the topic gets from the broker.
+            [&](const std::string& name) { return storage::topicConfigValue(defaults, name).value_or(""); });
+        if (!applied.ok()) return applied;
         if (ApiError e = validateTopicOverrides(m_context, overrides); !e.ok()) return e;
         if (validateOnly) return {};
         return replaceTopicOverrides(m_context, resource.resourceName, overrides);

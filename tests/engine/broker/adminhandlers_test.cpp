@@ -547,7 +547,8 @@ private slots:
         QCOMPARE(node.metadata->topic("t")->configs.at("retention.ms"), std::string("5000"));
 
         AlterConfigsRequest brokerChange;
-        brokerChange.resources.push_back({kBroker, "1", {{"log.retention.ms", std::string("1")}}, {}});
+        // log.dirs is static: partitad refuses it as Kafka does (dynamic ones are in dynamicbrokerconfigs_test).
+        brokerChange.resources.push_back({kBroker, "1", {{"log.dirs", std::string("/tmp/x")}}, {}});
         auto broker = node.call<AlterConfigsResponse>(makeAlterConfigsHandler, brokerChange, 1);
         QCOMPARE(broker->responses[0].errorCode, err(ErrorCode::InvalidRequest));
         QVERIFY(broker->responses[0].errorMessage->find("dynamic") != std::string::npos);
@@ -603,7 +604,7 @@ private slots:
         QVERIFY(tooSmall->responses[0].errorMessage->find("segment.bytes") != std::string::npos);
 
         IncrementalAlterConfigsRequest broker;
-        broker.resources.push_back({kBroker, "1", {Op{"log.retention.ms", 0, std::string("1"), {}}}, {}});
+        broker.resources.push_back({kBroker, "1", {Op{"node.id", 0, std::string("2"), {}}}, {}});
         QCOMPARE(node.call<IncrementalAlterConfigsResponse>(makeIncrementalAlterConfigsHandler, broker, 1)
                      ->responses[0]
                      .errorCode,
