@@ -90,8 +90,14 @@ void BrokerConnection::close(Error why) {
     asio::post(m_strand, [self = shared_from_this(), why = std::move(why)]() mutable { self->fail(std::move(why)); });
 }
 
+void BrokerConnection::stageDone(Stage stage, const std::string& detail) {
+    if (m_stageObserver) m_stageObserver(stage, true, detail);
+}
+
 void BrokerConnection::fail(Error why) {
-    if (m_state.exchange(State::Closed) == State::Closed) return;
+    const State before = m_state.exchange(State::Closed);
+    if (before == State::Closed) return;
+    if (before == State::Connecting && m_stageObserver) m_stageObserver(m_stage, false, why.message);
     m_closeReason = why;
     boost::system::error_code ignored;
     m_connectTimer.cancel();
@@ -121,11 +127,15 @@ asio::awaitable<void> BrokerConnection::connectAndHandshake() {
     try {
         asio::ip::tcp::resolver resolver(m_strand);
         auto endpoints = co_await resolver.async_resolve(m_address.host, std::to_string(m_address.port), use_awaitable);
+        if (!endpoints.empty()) stageDone(Stage::Resolve, endpoints.begin()->endpoint().address().to_string());
         step = "connect";
-        co_await asio::async_connect(m_stream.next_layer(), endpoints, use_awaitable);
+        m_stage = Stage::Connect;
+        auto reached = co_await asio::async_connect(m_stream.next_layer(), endpoints, use_awaitable);
         m_stream.next_layer().set_option(asio::ip::tcp::no_delay(true));
+        stageDone(Stage::Connect, reached.address().to_string() + ":" + std::to_string(reached.port()));
         if (m_settings->useTls) {
             step = "TLS handshake";
+            m_stage = Stage::Tls;
             SSL_set_tlsext_host_name(m_stream.native_handle(), m_address.host.c_str());
             // OpenSSL checks the name itself, so a mismatch reads "hostname mismatch" in the error.
             if (config.sslVerifyHostname) {
@@ -138,13 +148,19 @@ asio::awaitable<void> BrokerConnection::connectAndHandshake() {
                     SSL_set1_host(m_stream.native_handle(), m_address.host.c_str());
             }
             co_await m_stream.async_handshake(asio::ssl::stream_base::client, use_awaitable);
+            stageDone(Stage::Tls, std::string(SSL_get_version(m_stream.native_handle())) + ", " +
+                                      SSL_get_cipher_name(m_stream.native_handle()));
         }
         step = "API versions";
+        m_stage = Stage::ApiVersions;
         co_await negotiateApiVersions();
+        stageDone(Stage::ApiVersions, std::to_string(m_apiRanges ? m_apiRanges->size() : 0) + " APIs");
         if (config.securityProtocol == SecurityProtocol::SaslPlaintext ||
             config.securityProtocol == SecurityProtocol::SaslSsl) {
             step = "SASL authentication";
+            m_stage = Stage::Sasl;
             co_await authenticate();
+            stageDone(Stage::Sasl, config.saslMechanism);
         }
     } catch (const HandshakeFailure& failure) {
         fail(failure.error);

@@ -38,11 +38,18 @@ public:
     using ClosedHandler =
         std::function<void(BrokerConnection&, const Error&, std::vector<std::shared_ptr<PendingRequest>>)>;
     using ReadyHandler = std::function<void(BrokerConnection&)>;
+    // The steps of the handshake, in the order they run.
+    enum class Stage { Resolve, Connect, Tls, ApiVersions, Sasl };
+    // Told when each step ends (ok, with a detail such as the address reached) or fails (with the
+    // error), so a connection test can say which step went wrong; runs on the connection's strand.
+    using StageObserver = std::function<void(Stage, bool ok, const std::string& detail)>;
 
     BrokerConnection(boost::asio::io_context& io, int32_t nodeId, HostPort address,
                      std::shared_ptr<const ConnectionSettings> settings, ReadyHandler onReady, ClosedHandler onClosed);
     ~BrokerConnection();
 
+    // Before start() only.
+    void setStageObserver(StageObserver observer) { m_stageObserver = std::move(observer); }
     // Starts connecting; requests submitted meanwhile wait for the handshake.
     void start();
     // Thread-safe. Encodes at the highest version both sides support and sends.
@@ -76,6 +83,7 @@ private:
     void encodeAndQueue(std::shared_ptr<PendingRequest> request);
     void onResponse(Bytes frame);
     void fail(Error why);
+    void stageDone(Stage stage, const std::string& detail);
     int16_t negotiatedVersion(int16_t apiKey) const;  // -1: the broker lacks the API
 
     boost::asio::strand<boost::asio::io_context::executor_type> m_strand;
@@ -86,11 +94,13 @@ private:
     std::shared_ptr<const ConnectionSettings> m_settings;
     ReadyHandler m_onReady;
     ClosedHandler m_onClosed;
+    StageObserver m_stageObserver;
+    Stage m_stage = Stage::Resolve;  // the handshake step under way
 
     std::atomic<State> m_state{State::Connecting};
     std::shared_ptr<const ApiRanges> m_apiRanges;
     Error m_closeReason{ErrorKind::Network, "connection closed"};  // why it closed, for late submits
-    std::vector<int16_t> m_maxVersionByKey;  // negotiated, indexed by API key; -1 when absent
+    std::vector<int16_t> m_maxVersionByKey;                        // negotiated, indexed by API key; -1 when absent
     int32_t m_nextCorrelationId = 1;
     std::vector<std::shared_ptr<PendingRequest>> m_waiting;  // submitted before Ready
     std::deque<std::pair<Bytes, std::shared_ptr<PendingRequest>>> m_writeQueue;

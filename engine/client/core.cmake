@@ -3,5 +3,6 @@ set(PARTITA_CLIENT_CORE_SOURCES
   brokerconnection.cpp
   clientconfig.cpp
   clustermetadata.cpp
+  connectionprobe.cpp
   kafkaclient.cpp
 )
