@@ -37,6 +37,15 @@ struct PartitionInfo {
     QList<int> offlineReplicas;
     qint64 size = -1;  // bytes of the leader's replica (-1: unknown)
     QString error;     // the broker's error for this partition, if any
+    // Log start and end offsets (the high watermark); -1: unknown (ListOffsets failed or the
+    // partition has no leader to ask).
+    qint64 startOffset = -1;
+    qint64 endOffset = -1;
+    // -1 when either offset is unknown. Counts offsets, not records: compaction and transaction
+    // markers make it an upper bound, as in every Kafka tool.
+    qint64 messageCount() const {
+        return startOffset >= 0 && endOffset >= 0 ? std::max<qint64>(0, endOffset - startOffset) : -1;
+    }
     bool offline() const { return leader < 0; }
     bool underReplicated() const { return isr.size() < replicas.size(); }
     friend bool operator==(const PartitionInfo&, const PartitionInfo&) = default;
@@ -59,6 +68,13 @@ struct TopicInfo {
     int offlineCount() const {
         return int(
             std::count_if(partitions.begin(), partitions.end(), [](const PartitionInfo& p) { return p.offline(); }));
+    }
+    // The sum over the partitions whose offsets are known; -1 when none is.
+    qint64 messageCount() const {
+        qint64 total = -1;
+        for (const auto& p : partitions)
+            if (const qint64 n = p.messageCount(); n >= 0) total = std::max<qint64>(total, 0) + n;
+        return total;
     }
     // -1 when no partition's size is known.
     qint64 size() const {

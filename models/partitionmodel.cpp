@@ -6,6 +6,8 @@
 #include <QColor>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace partita::models {
 
 namespace {
@@ -14,6 +16,11 @@ QString joinIds(const QList<int>& ids) {
     QStringList parts;
     for (int id : ids) parts << QString::number(id);
     return parts.join(QStringLiteral(", "));
+}
+
+// Unknown numbers show as an empty cell rather than -1, which a user would read as a value.
+QVariant orBlank(qint64 value) {
+    return value < 0 ? QVariant(QString()) : QVariant(value);
 }
 
 // Translucent tints read on light and dark palettes alike, since they blend with the base colour.
@@ -59,15 +66,18 @@ PartitionModel::Summary PartitionModel::summary() const {
     for (const auto& p : m_rows) {
         if (p.underReplicated()) ++s.underReplicated;
         if (p.offline()) ++s.offline;
+        if (const qint64 n = p.messageCount(); n >= 0) s.messages = std::max<qint64>(s.messages, 0) + n;
     }
     return s;
 }
 
 QString PartitionModel::summaryText() const {
     const Summary s = summary();
-    return tr("%n partition(s)", nullptr, s.partitions) + QStringLiteral(", ") +
-           tr("%n under-replicated", nullptr, s.underReplicated) + QStringLiteral(", ") +
-           tr("%n offline", nullptr, s.offline);
+    QString text = tr("%n partition(s)", nullptr, s.partitions) + QStringLiteral(", ") +
+                   tr("%n under-replicated", nullptr, s.underReplicated) + QStringLiteral(", ") +
+                   tr("%n offline", nullptr, s.offline);
+    if (s.messages >= 0) text += QStringLiteral(", ") + tr("%1 messages").arg(QLocale().toString(s.messages));
+    return text;
 }
 
 QVariant PartitionModel::data(const QModelIndex& index, int role) const {
@@ -88,8 +98,15 @@ QVariant PartitionModel::data(const QModelIndex& index, int role) const {
             if (p->underReplicated()) return tr("Under-replicated: not every replica is in sync.");
             return {};
         case Qt::TextAlignmentRole:
-            if (index.column() == PartitionColumn || index.column() == LeaderColumn || index.column() == SizeColumn)
-                return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            switch (index.column()) {
+                case PartitionColumn:
+                case LeaderColumn:
+                case StartOffsetColumn:
+                case EndOffsetColumn:
+                case MessagesColumn:
+                case SizeColumn:
+                    return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+            }
             return {};
         case SortRole:
             switch (index.column()) {
@@ -103,6 +120,12 @@ QVariant PartitionModel::data(const QModelIndex& index, int role) const {
                     return int(p->isr.size());
                 case OfflineReplicasColumn:
                     return int(p->offlineReplicas.size());
+                case StartOffsetColumn:
+                    return p->startOffset;
+                case EndOffsetColumn:
+                    return p->endOffset;
+                case MessagesColumn:
+                    return p->messageCount();
                 case SizeColumn:
                     return p->size;
             }
@@ -119,6 +142,12 @@ QVariant PartitionModel::data(const QModelIndex& index, int role) const {
                     return joinIds(p->isr);
                 case OfflineReplicasColumn:
                     return joinIds(p->offlineReplicas);
+                case StartOffsetColumn:
+                    return orBlank(p->startOffset);
+                case EndOffsetColumn:
+                    return orBlank(p->endOffset);
+                case MessagesColumn:
+                    return orBlank(p->messageCount());
                 case SizeColumn:
                     return p->size < 0 ? QString() : QLocale().formattedDataSize(p->size);
             }
@@ -142,6 +171,12 @@ QVariant PartitionModel::headerData(int section, Qt::Orientation orientation, in
             return tr("ISR");
         case OfflineReplicasColumn:
             return tr("Offline replicas");
+        case StartOffsetColumn:
+            return tr("Start offset");
+        case EndOffsetColumn:
+            return tr("End offset");
+        case MessagesColumn:
+            return tr("Messages");
         case SizeColumn:
             return tr("Size");
     }
@@ -157,7 +192,7 @@ void PartitionModel::setSnapshot(const ClusterSnapshot& snapshot) {
     applyKeyedDiff(*this, hooks, m_rows, std::move(next), [](const PartitionInfo& p) { return p.partition; });
     const Summary after = summary();
     if (before.partitions != after.partitions || before.underReplicated != after.underReplicated ||
-        before.offline != after.offline)
+        before.offline != after.offline || before.messages != after.messages)
         emit summaryChanged();
 }
 

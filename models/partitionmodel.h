@@ -1,4 +1,5 @@
-// PartitionModel: the partitions of one topic (leader, replicas, ISR, offline replicas, size),
+// PartitionModel: the partitions of one topic (leader, replicas, ISR, offline replicas, start and
+// end offsets, messages, size),
 // with under-replicated and offline rows flagged and counted.
 #pragma once
 
@@ -19,6 +20,9 @@ public:
         ReplicasColumn,
         IsrColumn,
         OfflineReplicasColumn,
+        StartOffsetColumn,
+        EndOffsetColumn,
+        MessagesColumn,
         SizeColumn,
         ColumnCount
     };
@@ -32,6 +36,7 @@ public:
         int partitions = 0;
         int underReplicated = 0;
         int offline = 0;
+        qint64 messages = -1;  // -1: no partition's offsets are known
     };
 
     explicit PartitionModel(QObject* parent = nullptr);
@@ -49,7 +54,7 @@ public:
 
     const PartitionInfo* partition(int row) const;
     Summary summary() const;
-    // "12 partitions, 2 under-replicated, 1 offline", for a status line.
+    // "12 partitions, 2 under-replicated, 1 offline, 5,000 messages", for a status line.
     QString summaryText() const;
 
 public slots:

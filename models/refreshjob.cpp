@@ -1,5 +1,6 @@
 // RefreshJob: describeCluster (+ a per-broker ApiVersions probe), listTopics + describeTopics,
-// describeLogDirs and listConsumerGroups joined into one ClusterSnapshot.
+// ListOffsets (earliest and latest of every led partition), describeLogDirs and listConsumerGroups
+// joined into one ClusterSnapshot.
 #include "models/refreshjob.h"
 
 #include "engine/client/kafkaclient.h"
@@ -90,6 +91,7 @@ void RefreshJob::run() {
             self->begin();
             self->m_admin.describeTopics(std::move(names),
                                          [self](Result<std::vector<client::TopicDescription>> described) {
+                                             if (described.ok()) self->listOffsets(described.value());
                                              {
                                                  std::lock_guard lock(self->m_mutex);
                                                  if (described.ok())
@@ -136,6 +138,60 @@ void RefreshJob::run() {
     });
 
     finish();
+}
+
+void RefreshJob::listOffsets(const std::vector<client::TopicDescription>& topics) {
+    // Partitions without a leader are not asked: their request could only time out, and it
+    // would hold the whole refresh back until it did.
+    std::map<client::TopicPartition, int64_t> earliest;
+    for (const auto& t : topics) {
+        if (!t.status.ok()) continue;
+        for (const auto& p : t.partitions)
+            if (p.leader >= 0)
+                earliest.emplace(client::TopicPartition{t.name, p.partition}, client::OffsetSpec::kEarliest);
+    }
+    if (earliest.empty()) return;
+    std::map<client::TopicPartition, int64_t> latest = earliest;
+    for (auto& [partition, spec] : latest) spec = client::OffsetSpec::kLatest;
+
+    // The client batches each call into one request per leader; both run in parallel.
+    auto self = shared_from_this();
+    begin();
+    m_admin.listOffsets(std::move(earliest), client::IsolationLevel::ReadUncommitted,
+                        [self](Result<std::vector<client::ListedOffset>> listed) {
+                            self->takeOffsets(std::move(listed), self->m_startOffsets);
+                            self->finish();
+                        });
+    begin();
+    m_admin.listOffsets(std::move(latest), client::IsolationLevel::ReadUncommitted,
+                        [self](Result<std::vector<client::ListedOffset>> listed) {
+                            self->takeOffsets(std::move(listed), self->m_endOffsets);
+                            self->finish();
+                        });
+}
+
+void RefreshJob::takeOffsets(Result<std::vector<client::ListedOffset>> listed,
+                             std::map<client::TopicPartition, int64_t>& into) {
+    std::lock_guard lock(m_mutex);
+    if (!listed.ok()) {
+        m_warnings << QCoreApplication::translate("partita::models::RefreshJob", "Offsets: %1")
+                          .arg(fromStd(listed.error().message));
+        return;
+    }
+    int failed = 0;
+    QString firstError;
+    for (auto& l : listed.value()) {
+        if (!l.status.ok()) {
+            if (failed++ == 0) firstError = fromStd(l.status.error().message);
+            continue;
+        }
+        if (l.offset >= 0) into.emplace_hint(into.end(), std::move(l.partition), l.offset);
+    }
+    // One line for all of them: a broker that is down would otherwise flood the warnings.
+    if (failed > 0)
+        m_warnings << QCoreApplication::translate("partita::models::RefreshJob", "Offsets of %n partition(s): %1",
+                                                  nullptr, failed)
+                          .arg(firstError);
 }
 
 // Runs once, after every callback: nothing else touches the members any more.
@@ -185,6 +241,10 @@ ClusterSnapshot RefreshJob::build() {
             partition.offlineReplicas = toList(p.offlineReplicas);
             if (!p.status.ok()) partition.error = fromStd(p.status.error().message);
             if (p.leader >= 0) ++led[p.leader];
+            const client::TopicPartition key{t.name, p.partition};
+            if (auto start = m_startOffsets.find(key); start != m_startOffsets.end())
+                partition.startOffset = start->second;
+            if (auto end = m_endOffsets.find(key); end != m_endOffsets.end()) partition.endOffset = end->second;
             auto sizes = replicaBytes.find({t.name, p.partition});
             if (sizes != replicaBytes.end()) {
                 auto leaderSize = sizes->second.find(p.leader);

@@ -7,6 +7,7 @@
 #include "models/clustersnapshot.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,9 @@ private:
     void begin();
     void finish();
     ClusterSnapshot build();
+    // Starts the earliest and latest ListOffsets of the described topics' led partitions.
+    void listOffsets(const std::vector<client::TopicDescription>& topics);
+    void takeOffsets(Result<std::vector<client::ListedOffset>> listed, std::map<client::TopicPartition, int64_t>& into);
 
     client::Admin m_admin;
     Done m_done;
@@ -39,6 +43,8 @@ private:
     std::optional<client::ClusterDescription> m_cluster;
     std::vector<client::TopicDescription> m_topics;
     std::vector<client::BrokerLogDirs> m_logDirs;
+    std::map<client::TopicPartition, int64_t> m_startOffsets;
+    std::map<client::TopicPartition, int64_t> m_endOffsets;
     std::vector<client::GroupListing> m_groups;
     std::vector<std::pair<int32_t, QString>> m_unreachable;  // broker id, why
     QStringList m_warnings;

@@ -35,6 +35,8 @@ QVariant TopicModel::data(const QModelIndex& index, int role) const {
     switch (role) {
         case NameRole:
             return t->name;
+        case LowerNameRole:
+            return t->lowerName;
         case InternalRole:
             return t->internal;
         case ProblemRole:
@@ -57,6 +59,8 @@ QVariant TopicModel::data(const QModelIndex& index, int role) const {
                     return t->underReplicated;
                 case OfflineColumn:
                     return t->offline;
+                case MessagesColumn:
+                    return t->messages;
                 case SizeColumn:
                     return t->size;
                 case InternalColumn:
@@ -75,6 +79,8 @@ QVariant TopicModel::data(const QModelIndex& index, int role) const {
                     return t->underReplicated;
                 case OfflineColumn:
                     return t->offline;
+                case MessagesColumn:
+                    return t->messages < 0 ? QVariant(QString()) : QVariant(t->messages);
                 case SizeColumn:
                     return t->size < 0 ? QString() : QLocale().formattedDataSize(t->size);
                 case InternalColumn:
@@ -100,6 +106,8 @@ QVariant TopicModel::headerData(int section, Qt::Orientation orientation, int ro
             return tr("Under-replicated");
         case OfflineColumn:
             return tr("Offline");
+        case MessagesColumn:
+            return tr("Messages");
         case SizeColumn:
             return tr("Size");
         case InternalColumn:
@@ -111,9 +119,15 @@ QVariant TopicModel::headerData(int section, Qt::Orientation orientation, int ro
 void TopicModel::setSnapshot(const ClusterSnapshot& snapshot) {
     std::vector<Row> next;
     next.reserve(snapshot.topics.size());
-    for (const TopicInfo& t : snapshot.topics)
+    // Both lists are sorted by name: one walk finds each topic's old row, whose lower-case name is
+    // reused (lower-casing 10,000 names on every refresh would cost the GUI thread for nothing).
+    size_t old = 0;
+    for (const TopicInfo& t : snapshot.topics) {
+        while (old < m_rows.size() && m_rows[old].name < t.name) ++old;
+        QString lower = old < m_rows.size() && m_rows[old].name == t.name ? m_rows[old].lowerName : t.name.toLower();
         next.push_back({t.name, int(t.partitions.size()), t.replicationFactor(), t.underReplicatedCount(),
-                        t.offlineCount(), t.size(), t.internal, t.error});
+                        t.offlineCount(), t.messageCount(), t.size(), t.internal, t.error, std::move(lower)});
+    }
     const KeyedDiffHooks hooks{[this](int f, int l) { beginRemoveRows({}, f, l); }, [this] { endRemoveRows(); },
                                [this](int f, int l) { beginInsertRows({}, f, l); }, [this] { endInsertRows(); }};
     applyKeyedDiff(*this, hooks, m_rows, std::move(next), [](const Row& r) -> const QString& { return r.name; });

@@ -1,5 +1,5 @@
 // TopicModel: the topics of a cluster as a table (name, partitions, replication factor,
-// under-replicated and offline counts, size, internal), refreshed without resets.
+// under-replicated and offline counts, messages, size, internal), refreshed without resets.
 #pragma once
 
 #include "models/clustersnapshot.h"
@@ -19,6 +19,7 @@ public:
         ReplicationColumn,
         UnderReplicatedColumn,
         OfflineColumn,
+        MessagesColumn,
         SizeColumn,
         InternalColumn,
         ColumnCount
@@ -26,8 +27,9 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1,  // raw numbers for QSortFilterProxyModel (sortRole)
         NameRole,
-        InternalRole,  // bool, on every column: a proxy's filterAcceptsRow hides internal topics with it
-        ProblemRole,   // bool: some partition is under-replicated or offline, or the topic failed
+        InternalRole,   // bool, on every column: a proxy's filterAcceptsRow hides internal topics with it
+        ProblemRole,    // bool: some partition is under-replicated or offline, or the topic failed
+        LowerNameRole,  // the name in lower case, computed once per refresh: fast case-insensitive filtering
     };
 
     // One row: what the table shows of a topic, without its partition list (cheap to compare).
@@ -37,9 +39,11 @@ public:
         int replicationFactor = 0;
         int underReplicated = 0;
         int offline = 0;
+        qint64 messages = -1;  // end - start offsets summed; -1: unknown
         qint64 size = -1;
         bool internal = false;
         QString error;
+        QString lowerName;  // follows from name; kept so a filter does not lower-case 10,000 names per key
         friend bool operator==(const Row&, const Row&) = default;
     };
 

@@ -5,6 +5,7 @@
 #include "models/partitionmodel.h"
 #include "ui/readonlytable.h"
 
+#include <QFont>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSortFilterProxyModel>
@@ -53,6 +54,11 @@ QString PartitionsPanel::topic() const {
 
 void PartitionsPanel::updateSummary() {
     m_summary->setText(tr("Topic %1: %2").arg(m_model->topic(), m_model->summaryText()));
+    // The tinted rows may be scrolled out of sight: the summary itself says there is a problem.
+    const models::PartitionModel::Summary s = m_model->summary();
+    QFont font = m_summary->font();
+    font.setBold(s.underReplicated > 0 || s.offline > 0);
+    m_summary->setFont(font);
 }
 
 }  // namespace partita::ui

@@ -1,5 +1,6 @@
-// PartitionsPanel: one topic's partitions (leader, replicas, ISR, offline replicas, size) as a
-// sortable table, with a summary line counting under-replicated and offline partitions.
+// PartitionsPanel: one topic's partitions (leader, replicas, ISR, offline replicas, start and end
+// offsets, messages, size) as a sortable table, with a summary line counting under-replicated and
+// offline partitions (bold when there are any) and messages.
 #pragma once
 
 #include <QString>

@@ -13,9 +13,15 @@ TopicFilterProxy::TopicFilterProxy(QObject* parent) : QSortFilterProxyModel(pare
     setDynamicSortFilter(true);
 }
 
+void TopicFilterProxy::setSourceModel(QAbstractItemModel* model) {
+    m_topics = qobject_cast<TopicModel*>(model);
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
 void TopicFilterProxy::setNameFilter(const QString& text) {
     if (text == m_nameFilter) return;
     m_nameFilter = text;
+    m_lowerFilter = text.toLower();
     invalidateFilter();
 }
 
@@ -26,6 +32,12 @@ void TopicFilterProxy::setShowInternal(bool show) {
 }
 
 bool TopicFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+    if (m_topics) {
+        const TopicModel::Row* t = m_topics->topic(sourceRow);
+        if (t == nullptr) return false;
+        if (!m_showInternal && t->internal) return false;
+        return m_lowerFilter.isEmpty() || t->lowerName.contains(m_lowerFilter, Qt::CaseSensitive);
+    }
     const QModelIndex name = sourceModel()->index(sourceRow, TopicModel::NameColumn, sourceParent);
     if (!m_showInternal && name.data(TopicModel::InternalRole).toBool()) return false;
     if (m_nameFilter.isEmpty()) return true;

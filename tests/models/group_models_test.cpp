@@ -15,6 +15,7 @@
 #include <QAbstractItemModelTester>
 #include <QDateTime>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -223,6 +224,80 @@ private slots:
         lag.refresh();
         QVERIFY(lagRefreshed.wait(30000));
         QCOMPARE(lag.totalLag(), qint64(100));
+    }
+
+    void lagOfAllGroups() {
+        QTemporaryDir dir;
+        PartitadProcess partitad(dir.path());
+        QVERIFY(partitad.start({"num.partitions=2"}));
+        ClusterSession session(tests::clientConfig(partitad.bootstrap()));
+        session.setRefreshInterval(60000);
+        client::Admin admin = *session.admin();
+        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
+            client::NewTopic topic;
+            topic.name = kTopic;
+            topic.numPartitions = 2;
+            topic.replicationFactor = 1;
+            admin.createTopics({topic}, {}, done);
+        });
+        QVERIFY(created.ok());
+        QVERIFY(client::firstFailure(created.value()).ok());
+        QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), kTopic, 0, 50));
+        QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), kTopic, 1, 50));
+        auto commit = [&](const std::string& group, qint64 at0, qint64 at1) {
+            auto committed = tests::waitFor<std::vector<client::PartitionStatus>>([&](auto done) {
+                admin.alterConsumerGroupOffsets(group, {{{kTopic, 0}, {at0, -1, {}}}, {{kTopic, 1}, {at1, -1, {}}}},
+                                                done);
+            });
+            return committed.ok() && client::firstFailure(committed.value()).ok();
+        };
+        QVERIFY(commit("lagging", 30, 20));
+        QVERIFY(commit("caught-up", 50, 50));
+
+        GroupModel groups;
+        QAbstractItemModelTester tester(&groups, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        groups.setAdmin(admin);
+        connect(&session, &ClusterSession::snapshotReady, &groups, &GroupModel::setSnapshot);
+        auto lagOf = [&](const QString& group) {
+            const int row = groups.rowOf(group);
+            return row < 0 ? -2 : groups.index(row, GroupModel::LagColumn).data(GroupModel::SortRole).toLongLong();
+        };
+        session.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(lagOf("lagging"), qint64(50), 30000);
+        QCOMPARE(lagOf("caught-up"), qint64(0));
+        QCOMPARE(groups.headerData(GroupModel::LagColumn, Qt::Horizontal).toString(), QStringLiteral("Lag"));
+        QCOMPARE(groups.index(groups.rowOf("lagging"), GroupModel::LagColumn).data().toString(), QStringLiteral("50"));
+        QCOMPARE(groups.index(groups.rowOf("lagging"), GroupModel::TopicsColumn).data().toInt(), 1);
+
+        // The same total as `partita-cli groups lag` prints for the group.
+        auto cliLag = [&](const QString& group) -> qint64 {
+            const tests::ToolRun run = tests::runTool(QCoreApplication::applicationDirPath() + "/partita-cli",
+                                                      {"-b", partitad.bootstrap(), "groups", "lag", group});
+            const QRegularExpressionMatch m = QRegularExpression("Total lag: (\\d+)").match(run.out);
+            if (run.exitCode != 0 || !m.hasMatch()) {
+                qWarning() << "partita-cli:" << run.exitCode << run.out << run.err;
+                return -1;
+            }
+            return m.captured(1).toLongLong();
+        };
+        QCOMPARE(lagOf("lagging"), cliLag("lagging"));
+        QCOMPARE(lagOf("caught-up"), cliLag("caught-up"));
+
+        // More records: the lag grows in place on the next refresh (dataChanged, no reset).
+        QSignalSpy reset(&groups, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&groups, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&groups, &QAbstractItemModel::dataChanged);
+        const QPersistentModelIndex lagging(groups.index(groups.rowOf("lagging"), GroupModel::GroupIdColumn));
+        QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), kTopic, 0, 10));
+        session.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(lagOf("lagging"), qint64(60), 30000);
+        QCOMPARE(lagOf("caught-up"), qint64(10));
+        QCOMPARE(lagOf("lagging"), cliLag("lagging"));
+        QVERIFY(lagging.isValid());
+        QCOMPARE(lagging.data().toString(), QStringLiteral("lagging"));
+        QVERIFY(changed.count() >= 1);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(inserted.count(), 0);
     }
 
     void destroyedWhileFetching() {

@@ -64,6 +64,17 @@ private slots:
             QCOMPARE(partitions.index(row, PartitionModel::ReplicasColumn).data().toString().count(','), 2);
         }
 
+        // Message counts: the refresh's ListOffsets reach each partition's leader.
+        QVERIFY(tests::kcatProduceNumbered(mock.bootstrap(), "t", 0, 7));
+        QVERIFY(tests::kcatProduceNumbered(mock.bootstrap(), "t", 1, 3));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            topics.index(topics.rowOf("t"), TopicModel::MessagesColumn).data(TopicModel::SortRole).toLongLong() == 10,
+            30000);
+        QCOMPARE(partitions.index(0, PartitionModel::EndOffsetColumn).data().toLongLong(), 7);
+        QCOMPARE(partitions.index(0, PartitionModel::StartOffsetColumn).data().toLongLong(), 0);
+        QCOMPARE(partitions.index(1, PartitionModel::MessagesColumn).data().toLongLong(), 3);
+        QCOMPARE(partitions.summary().messages, 10);
+
         QSignalSpy brokerReset(&brokers, &QAbstractItemModel::modelReset);
         QVERIFY(mock.command("down 2"));
         const quint64 before = session.snapshot()->sequence;

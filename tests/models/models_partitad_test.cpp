@@ -152,6 +152,74 @@ private slots:
         QCOMPARE(states.last().at(0).value<ClusterSession::State>(), ClusterSession::State::Connected);
     }
 
+    void messageCountsAndOffsets() {
+        QTemporaryDir dir;
+        PartitadProcess partitad(dir.path());
+        QVERIFY(partitad.start({"num.partitions=3"}));
+        ClusterSession session(tests::clientConfig(partitad.bootstrap()));
+        session.setRefreshInterval(60000);
+        client::Admin admin = *session.admin();
+        createTopic(admin, "counted", 2);
+        QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), "counted", 0, 30));
+        QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), "counted", 1, 20));
+
+        TopicModel topics;
+        PartitionModel partitions;
+        QAbstractItemModelTester topicTester(&topics, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester partitionTester(&partitions, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&session, &ClusterSession::snapshotReady, &topics, &TopicModel::setSnapshot);
+        connect(&session, &ClusterSession::snapshotReady, &partitions, &PartitionModel::setSnapshot);
+        partitions.setTopic(QStringLiteral("counted"));
+        auto messages = [&] {
+            const int row = topics.rowOf("counted");
+            return row < 0 ? -2 : topics.index(row, TopicModel::MessagesColumn).data(TopicModel::SortRole).toLongLong();
+        };
+        session.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(messages(), qint64(50), 30000);
+        QCOMPARE(topics.headerData(TopicModel::MessagesColumn, Qt::Horizontal).toString(), QStringLiteral("Messages"));
+        QCOMPARE(topics.index(topics.rowOf("counted"), TopicModel::MessagesColumn).data().toLongLong(), 50);
+        QCOMPARE(partitions.rowCount(), 2);
+        QCOMPARE(partitions.index(0, PartitionModel::StartOffsetColumn).data().toLongLong(), 0);
+        QCOMPARE(partitions.index(0, PartitionModel::EndOffsetColumn).data().toLongLong(), 30);
+        QCOMPARE(partitions.index(0, PartitionModel::MessagesColumn).data().toLongLong(), 30);
+        QCOMPARE(partitions.index(1, PartitionModel::EndOffsetColumn).data().toLongLong(), 20);
+        QCOMPARE(partitions.summary().messages, 50);
+        QVERIFY2(partitions.summaryText().contains(QStringLiteral("50 messages")),
+                 qPrintable(partitions.summaryText()));
+
+        // Deleting the first 10 records of partition 0 moves its start offset; the rows change in
+        // place (dataChanged), the tables are not reset.
+        QSignalSpy topicReset(&topics, &QAbstractItemModel::modelReset);
+        QSignalSpy partitionReset(&partitions, &QAbstractItemModel::modelReset);
+        QSignalSpy partitionChanged(&partitions, &QAbstractItemModel::dataChanged);
+        QSignalSpy partitionInserted(&partitions, &QAbstractItemModel::rowsInserted);
+        const QPersistentModelIndex first(partitions.index(0, PartitionModel::StartOffsetColumn));
+        auto deleted = tests::waitFor<std::vector<client::DeletedRecords>>([&](auto done) {
+            admin.deleteRecords({{{"counted", 0}, 10}}, done);
+        });
+        QVERIFY(deleted.ok());
+        QVERIFY(deleted.value().at(0).status.ok());
+        QCOMPARE(deleted.value().at(0).lowWatermark, 10);
+        session.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(messages(), qint64(40), 30000);
+        QVERIFY(first.isValid());
+        QCOMPARE(first.data().toLongLong(), 10);
+        QCOMPARE(partitions.index(0, PartitionModel::EndOffsetColumn).data().toLongLong(), 30);
+        QCOMPARE(partitions.index(0, PartitionModel::MessagesColumn).data().toLongLong(), 20);
+        QCOMPARE(partitions.summary().messages, 40);
+        QVERIFY(partitionChanged.count() >= 1);
+        QCOMPARE(partitionInserted.count(), 0);
+        QCOMPARE(topicReset.count(), 0);
+        QCOMPARE(partitionReset.count(), 0);
+
+        // An empty topic counts zero messages, not unknown.
+        createTopic(admin, "empty", 1);
+        session.refreshNow();
+        QTRY_VERIFY_WITH_TIMEOUT(topics.rowOf("empty") >= 0, 30000);
+        QCOMPARE(
+            topics.index(topics.rowOf("empty"), TopicModel::MessagesColumn).data(TopicModel::SortRole).toLongLong(), 0);
+    }
+
     void internalTopicsCanBeHidden() {
         QTemporaryDir dir;
         PartitadProcess partitad(dir.path());
