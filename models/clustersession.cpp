@@ -29,6 +29,11 @@ ClusterSession::ClusterSession(const client::ClientConfig& config, QObject* pare
     refreshNow();
 }
 
+ClusterSession::ClusterSession(const QString& configError, QObject* parent) : QObject(parent) {
+    m_state = State::Lost;
+    m_lastError = configError;
+}
+
 ClusterSession::~ClusterSession() {
     m_guard.detach();
 }

@@ -33,6 +33,9 @@ public:
     // Starts refreshing at once (results arrive later, on this object's thread). An invalid
     // config leaves the session Lost with the reason and no client.
     explicit ClusterSession(const client::ClientConfig& config, QObject* parent = nullptr);
+    // A session for a cluster whose connection settings are unusable: Lost with `configError`, no
+    // client, so the window shows the cluster and what to fix.
+    explicit ClusterSession(const QString& configError, QObject* parent = nullptr);
     ~ClusterSession() override;
 
     State state() const { return m_state; }

@@ -1,23 +1,25 @@
-// MainWindow: wires the session to the shared broker and topic models, the navigator to the tabs,
-// and the session's state and snapshots to the status bar.
+// MainWindow: wires each cluster's workspace to the navigator and the tabs, keeps the status bar on
+// the current cluster, and saves and restores the window's layout and open tabs.
 #include "ui/mainwindow.h"
 
-#include "models/brokermodel.h"
 #include "models/clustersnapshot.h"
-#include "models/groupmodel.h"
-#include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
+#include "ui/clusterworkspace.h"
 #include "ui/grouppanel.h"
 #include "ui/groupspanel.h"
+#include "ui/icons.h"
 #include "ui/partitionspanel.h"
+#include "ui/quickswitcher.h"
+#include "ui/theme.h"
 #include "ui/topicspanel.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
 #include <QSplitter>
@@ -26,45 +28,55 @@
 #include <QToolBar>
 #include <QTreeWidget>
 
+#include <algorithm>
+
 namespace partita::ui {
 
 using models::ClusterSession;
+using NavTarget = ClusterWorkspace::NavTarget;
 
 namespace {
-
-// What a navigator item opens (stored in its UserRole).
-enum class NavTarget { Cluster, Brokers, Topics, Groups };
 
 const char* kGeometryKey = "mainWindow/geometry";
 const char* kStateKey = "mainWindow/state";
 const char* kSplitterKey = "mainWindow/splitter";
+const char* kTabsKey = "mainWindow/tabs";
+const char* kCurrentTabKey = "mainWindow/currentTab";
+
+// Each tab's panel carries its cluster, its key (what reopens it) and its title without the
+// cluster's name.
+const char* kClusterProperty = "partitaCluster";
+const char* kKeyProperty = "partitaTabKey";
+const char* kTitleProperty = "partitaTabTitle";
+
+const QString kBrokersKey = QStringLiteral("brokers");
+const QString kTopicsKey = QStringLiteral("topics");
+const QString kGroupsKey = QStringLiteral("groups");
+const QString kPartitionsPrefix = QStringLiteral("partitions/");
+const QString kGroupPrefix = QStringLiteral("group/");
+const QString kExtraPrefix = QStringLiteral("extra/");
+
+QString tabId(const QString& clusterId, const QString& key) {
+    return clusterId + QLatin1Char('\t') + key;
+}
+
+QString tabId(const QWidget* panel) {
+    return tabId(panel->property(kClusterProperty).toString(), panel->property(kKeyProperty).toString());
+}
 
 }  // namespace
 
-MainWindow::MainWindow(ClusterSession* session, const QString& clusterName, QWidget* parent)
-    : QMainWindow(parent),
-      m_session(session),
-      m_clusterName(clusterName),
-      m_brokerModel(new models::BrokerModel(this)),
-      m_topicModel(new models::TopicModel(this)),
-      m_groupModel(new models::GroupModel(this)) {
-    setWindowTitle(tr("Partita — %1").arg(clusterName));
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("Partita"));
     // saveState() identifies the window by name; without one it warns and saves nothing useful.
     setObjectName(QStringLiteral("PartitaMainWindow"));
-
-    connect(session, &ClusterSession::snapshotReady, m_brokerModel, &models::BrokerModel::setSnapshot);
-    connect(session, &ClusterSession::snapshotReady, m_topicModel, &models::TopicModel::setSnapshot);
-    connect(session, &ClusterSession::snapshotReady, m_groupModel, &models::GroupModel::setSnapshot);
-    // With the session's Admin the groups table also shows member counts.
-    m_groupModel->setAdmin(session->admin());
-    connect(session, &ClusterSession::snapshotReady, this, &MainWindow::onSnapshot);
-    connect(session, &ClusterSession::stateChanged, this, &MainWindow::onStateChanged);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
     m_tabs->setDocumentMode(true);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateStatus);
 
     createNavigator();
     m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -84,31 +96,28 @@ MainWindow::MainWindow(ClusterSession* session, const QString& clusterName, QWid
     statusBar()->addPermanentWidget(m_stateLabel);
     createActions();
 
-    // The session may have delivered before the window existed (the app creates the window once
-    // connected): start from what it has.
-    if (auto snapshot = session->snapshot()) {
-        m_brokerModel->setSnapshot(*snapshot);
-        m_topicModel->setSnapshot(*snapshot);
-        m_groupModel->setSnapshot(*snapshot);
-        onSnapshot(*snapshot);
-    } else {
-        m_healthLabel->setText(tr("No data yet"));
-    }
-    onStateChanged(session->state(), session->lastError());
-
-    showBrokers();
-    showTopics();
     resize(1200, 800);
     restoreSettings();
+    updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::MainWindow(ClusterSession* session, const QString& clusterName, QWidget* parent) : MainWindow(parent) {
+    addCluster(QStringLiteral("default"), clusterName, session);
+}
+
+MainWindow::~MainWindow() {
+    // Before the navigator goes (it is a child widget, destroyed before child objects created
+    // after it): each workspace removes its own navigator branch.
+    for (auto* ws : m_workspaces) delete ws;
+}
 
 void MainWindow::createActions() {
-    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction = new QAction(icon(QStringLiteral("refresh")), tr("&Refresh"), this);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setStatusTip(tr("Refresh the cluster now"));
-    connect(m_refreshAction, &QAction::triggered, m_session, &ClusterSession::refreshNow);
+    m_refreshAction->setStatusTip(tr("Refresh the current cluster now"));
+    connect(m_refreshAction, &QAction::triggered, this, [this] {
+        if (auto* s = session()) s->refreshNow();
+    });
 
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -117,137 +126,329 @@ void MainWindow::createActions() {
     // stop the local cluster before it exits.
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
-    auto* clusterMenu = menuBar()->addMenu(tr("&Cluster"));
-    clusterMenu->addAction(m_refreshAction);
-    clusterMenu->addSeparator();
-    clusterMenu->addAction(m_quitAction);
+    m_clusterMenu = menuBar()->addMenu(tr("&Cluster"));
+    auto* addCluster = m_clusterMenu->addAction(icon(QStringLiteral("add")), tr("&Add cluster…"), this,
+                                                &MainWindow::addClusterRequested);
+    addCluster->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    m_clusterMenu->addAction(tr("&Edit connection…"), this, [this] {
+        if (!currentClusterId().isEmpty()) emit editClusterRequested(currentClusterId());
+    });
+    m_clusterMenu->addAction(tr("Re&move cluster"), this, [this] {
+        if (!currentClusterId().isEmpty()) emit removeClusterRequested(currentClusterId());
+    });
+    m_clusterMenu->addSeparator();
+    m_clusterMenu->addAction(m_refreshAction);
+    // The app adds its own actions (local cluster, sample data) before this separator.
+    m_clusterMenu->addSeparator();
+    m_clusterMenu->addAction(m_quitAction);
 
-    auto* viewMenu = menuBar()->addMenu(tr("&View"));
-    viewMenu->addAction(tr("&Brokers"), this, &MainWindow::showBrokers);
-    viewMenu->addAction(tr("&Topics"), this, &MainWindow::showTopics);
-    viewMenu->addAction(tr("&Consumer groups"), this, &MainWindow::showGroups);
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    auto* switcher =
+        m_viewMenu->addAction(icon(QStringLiteral("search")), tr("&Go to…"), this, &MainWindow::showQuickSwitcher);
+    switcher->setShortcut(QKeySequence(tr("Ctrl+K")));
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("&Brokers"), QKeySequence(tr("Ctrl+1")), this, [this] { showBrokers(); });
+    m_viewMenu->addAction(tr("&Topics"), QKeySequence(tr("Ctrl+2")), this, [this] { showTopics(); });
+    m_viewMenu->addAction(tr("&Consumer groups"), QKeySequence(tr("Ctrl+3")), this, [this] { showGroups(); });
+    m_viewMenu->addSeparator();
+    auto* themeMenu = m_viewMenu->addMenu(tr("T&heme"));
+    auto* themes = new QActionGroup(themeMenu);
+    const Theme current = themeFromSettings();
+    for (auto [theme, title] : {std::pair{Theme::System, tr("Follow the &system")},
+                                std::pair{Theme::Light, tr("&Light")}, std::pair{Theme::Dark, tr("&Dark")}}) {
+        QAction* action = themeMenu->addAction(title);
+        action->setCheckable(true);
+        action->setChecked(theme == current);
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [theme] {
+            saveTheme(theme);
+            applyTheme(*qApp, theme);
+        });
+    }
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("Close &tab"), QKeySequence::Close, this, [this] {
+        if (m_tabs->currentIndex() >= 0) closeTab(m_tabs->currentIndex());
+    });
 
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
     toolbar->setMovable(false);
     toolbar->addAction(m_refreshAction);
+    toolbar->addAction(switcher);
+    toolbar->addAction(addCluster);
 }
 
 void MainWindow::createNavigator() {
     m_navigator = new QTreeWidget(this);
     m_navigator->setHeaderHidden(true);
     m_navigator->setMinimumWidth(160);
-    auto* cluster = new QTreeWidgetItem(m_navigator, {m_clusterName});
-    cluster->setData(0, Qt::UserRole, int(NavTarget::Cluster));
-    cluster->setToolTip(0, m_clusterName);
-    m_brokersItem = new QTreeWidgetItem(cluster, {tr("Brokers")});
-    m_brokersItem->setData(0, Qt::UserRole, int(NavTarget::Brokers));
-    m_topicsItem = new QTreeWidgetItem(cluster, {tr("Topics")});
-    m_topicsItem->setData(0, Qt::UserRole, int(NavTarget::Topics));
-    m_groupsItem = new QTreeWidgetItem(cluster, {tr("Consumer groups")});
-    m_groupsItem->setData(0, Qt::UserRole, int(NavTarget::Groups));
-    m_navigator->expandAll();
+    m_navigator->setContextMenuPolicy(Qt::CustomContextMenu);
     // A single click opens, as in a file manager's side bar; activated also covers Enter.
     connect(m_navigator, &QTreeWidget::itemClicked, this, &MainWindow::onNavigatorActivated);
     connect(m_navigator, &QTreeWidget::itemActivated, this, &MainWindow::onNavigatorActivated);
+    connect(m_navigator, &QTreeWidget::customContextMenuRequested, this, &MainWindow::onNavigatorMenu);
+    connect(m_navigator, &QTreeWidget::currentItemChanged, this, &MainWindow::updateStatus);
+}
+
+void MainWindow::addCluster(const QString& id, const QString& name, ClusterSession* session) {
+    if (workspace(id)) return;
+    auto* ws = new ClusterWorkspace(id, name, session, m_navigator, this);
+    m_workspaces.push_back(ws);
+    connect(ws, &ClusterWorkspace::statusChanged, this, &MainWindow::updateStatus);
+    updateTitles();
+
+    bool restored = false;
+    for (const QString& saved : m_savedTabs) {
+        const QString clusterId = saved.section(QLatin1Char('\t'), 0, 0);
+        const QString key = saved.section(QLatin1Char('\t'), 1);
+        if (clusterId != id || key.startsWith(kExtraPrefix)) continue;
+        openTab(ws, key);
+        restored = true;
+    }
+    if (!restored) {
+        openTab(ws, kBrokersKey);
+        openTab(ws, kTopicsKey);
+    }
+    if (QWidget* current = findTab(m_savedCurrentTab.section(QLatin1Char('\t'), 0, 0),
+                                   m_savedCurrentTab.section(QLatin1Char('\t'), 1)))
+        m_tabs->setCurrentWidget(current);
+    updateStatus();
+}
+
+void MainWindow::removeCluster(const QString& id) {
+    ClusterWorkspace* ws = workspace(id);
+    if (!ws) return;
+    for (int i = m_tabs->count() - 1; i >= 0; --i)
+        if (m_tabs->widget(i)->property(kClusterProperty).toString() == id) closeTab(i);
+    for (auto it = m_extraPanels.begin(); it != m_extraPanels.end();) {
+        if (it.key().section(QLatin1Char('\t'), 0, 0) == id) {
+            delete it.value();
+            it = m_extraPanels.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    m_workspaces.erase(std::find(m_workspaces.begin(), m_workspaces.end(), ws));
+    delete ws;
+    updateTitles();
+    updateStatus();
+}
+
+QStringList MainWindow::clusterIds() const {
+    QStringList ids;
+    for (const auto* ws : m_workspaces) ids << ws->id();
+    return ids;
+}
+
+void MainWindow::addClusterPanel(const QString& clusterId, const QString& key, const QString& title, QWidget* panel) {
+    ClusterWorkspace* ws = workspace(clusterId);
+    if (!ws) return;
+    panel->setParent(this);
+    panel->hide();
+    m_extraPanels.insert(tabId(clusterId, key), panel);
+    m_extraTitles.insert(tabId(clusterId, key), title);
+    ws->addExtraItem(key, title);
+    if (m_savedTabs.contains(tabId(clusterId, kExtraPrefix + key))) openTab(ws, kExtraPrefix + key);
+}
+
+void MainWindow::showClusterPanel(const QString& clusterId, const QString& key) {
+    if (ClusterWorkspace* ws = workspace(clusterId)) openTab(ws, kExtraPrefix + key);
+}
+
+ClusterWorkspace* MainWindow::workspace(const QString& clusterId) const {
+    const QString id = clusterId.isEmpty() ? currentClusterId() : clusterId;
+    for (auto* ws : m_workspaces)
+        if (ws->id() == id) return ws;
+    return nullptr;
+}
+
+QString MainWindow::currentClusterId() const {
+    if (QWidget* tab = m_tabs->currentWidget()) return tab->property(kClusterProperty).toString();
+    if (QTreeWidgetItem* item = m_navigator->currentItem())
+        return item->data(0, ClusterWorkspace::kClusterRole).toString();
+    return m_workspaces.empty() ? QString() : m_workspaces.front()->id();
+}
+
+ClusterSession* MainWindow::session(const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? ws->session() : nullptr;
 }
 
 void MainWindow::onNavigatorActivated(QTreeWidgetItem* item) {
     if (!item) return;
-    switch (NavTarget(item->data(0, Qt::UserRole).toInt())) {
+    ClusterWorkspace* ws = workspace(item->data(0, ClusterWorkspace::kClusterRole).toString());
+    if (!ws) return;
+    switch (NavTarget(item->data(0, ClusterWorkspace::kTargetRole).toInt())) {
         case NavTarget::Brokers:
-            showBrokers();
+            openTab(ws, kBrokersKey);
             break;
         case NavTarget::Topics:
-            showTopics();
+            openTab(ws, kTopicsKey);
             break;
         case NavTarget::Groups:
-            showGroups();
+            openTab(ws, kGroupsKey);
+            break;
+        case NavTarget::Extra:
+            openTab(ws, kExtraPrefix + item->data(0, ClusterWorkspace::kExtraKeyRole).toString());
             break;
         case NavTarget::Cluster:
+            updateStatus();
             break;
     }
 }
 
-void MainWindow::activate(QWidget* panel, const QString& title) {
+void MainWindow::onNavigatorMenu(const QPoint& pos) {
+    QTreeWidgetItem* item = m_navigator->itemAt(pos);
+    if (!item) return;
+    const QString id = item->data(0, ClusterWorkspace::kClusterRole).toString();
+    ClusterWorkspace* ws = workspace(id);
+    if (!ws) return;
+    QMenu menu(this);
+    menu.addAction(tr("Refresh"), ws->session(), &ClusterSession::refreshNow);
+    menu.addSeparator();
+    menu.addAction(tr("Edit connection…"), this, [this, id] { emit editClusterRequested(id); });
+    menu.addAction(tr("Remove cluster"), this, [this, id] { emit removeClusterRequested(id); });
+    menu.exec(m_navigator->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
+    if (key == kBrokersKey) {
+        if (!ws->brokersPanel) {
+            ws->brokersPanel = new BrokersPanel(ws->brokerModel(), m_tabs);
+            ws->brokersPanel->setSession(ws->session());
+        }
+        activate(ws, ws->brokersPanel, key, tr("Brokers"));
+    } else if (key == kTopicsKey) {
+        if (!ws->topicsPanel) {
+            ws->topicsPanel = new TopicsPanel(ws->topicModel(), m_tabs);
+            ws->topicsPanel->setSession(ws->session());
+            const QString id = ws->id();
+            connect(ws->topicsPanel, &TopicsPanel::openPartitionsRequested, this,
+                    [this, id](const QString& topic) { showPartitions(topic, id); });
+        }
+        activate(ws, ws->topicsPanel, key, tr("Topics"));
+    } else if (key == kGroupsKey) {
+        if (!ws->groupsPanel) {
+            ws->groupsPanel = new GroupsPanel(ws->groupModel(), m_tabs);
+            const QString id = ws->id();
+            connect(ws->groupsPanel, &GroupsPanel::openGroupRequested, this,
+                    [this, id](const QString& group) { showGroup(group, id); });
+        }
+        activate(ws, ws->groupsPanel, key, tr("Consumer groups"));
+    } else if (key.startsWith(kPartitionsPrefix)) {
+        const QString topic = key.mid(kPartitionsPrefix.size());
+        QWidget* panel = findTab(ws->id(), key);
+        if (!panel) panel = new PartitionsPanel(ws->session(), topic, m_tabs);
+        activate(ws, panel, key, tr("Partitions: %1").arg(topic));
+    } else if (key.startsWith(kGroupPrefix)) {
+        const QString groupId = key.mid(kGroupPrefix.size());
+        QWidget* panel = findTab(ws->id(), key);
+        if (!panel) {
+            if (!ws->session()->admin()) return;
+            auto* groupPanel = new GroupPanel(ws->session(), groupId, m_tabs);
+            // Deleting or resetting changes the group list: show it without waiting for the timer.
+            connect(groupPanel, &GroupPanel::groupDeleted, ws->session(), &ClusterSession::refreshNow);
+            connect(groupPanel, &GroupPanel::offsetsReset, ws->session(), &ClusterSession::refreshNow);
+            panel = groupPanel;
+        }
+        activate(ws, panel, key, tr("Group: %1").arg(groupId));
+    } else if (key.startsWith(kExtraPrefix)) {
+        const QString id = tabId(ws->id(), key.mid(kExtraPrefix.size()));
+        if (QWidget* panel = m_extraPanels.value(id)) activate(ws, panel, key, m_extraTitles.value(id));
+    }
+}
+
+void MainWindow::activate(ClusterWorkspace* ws, QWidget* panel, const QString& key, const QString& title) {
     int index = m_tabs->indexOf(panel);
-    if (index < 0) index = m_tabs->addTab(panel, title);
+    if (index < 0) {
+        panel->setProperty(kClusterProperty, ws->id());
+        panel->setProperty(kKeyProperty, key);
+        panel->setProperty(kTitleProperty, title);
+        index = m_tabs->addTab(panel, m_workspaces.size() > 1 ? tr("%1 · %2").arg(ws->name(), title) : title);
+    }
     m_tabs->setCurrentIndex(index);
 }
 
-void MainWindow::showBrokers() {
-    if (!m_brokersPanel) m_brokersPanel = new BrokersPanel(m_brokerModel, m_tabs);
-    activate(m_brokersPanel, tr("Brokers"));
-}
-
-void MainWindow::showTopics() {
-    if (!m_topicsPanel) {
-        m_topicsPanel = new TopicsPanel(m_topicModel, m_tabs);
-        connect(m_topicsPanel, &TopicsPanel::openPartitionsRequested, this, &MainWindow::showPartitions);
-    }
-    activate(m_topicsPanel, tr("Topics"));
-}
-
-BrokersPanel* MainWindow::brokersPanel() const {
-    return m_brokersPanel;
-}
-TopicsPanel* MainWindow::topicsPanel() const {
-    return m_topicsPanel;
-}
-
-PartitionsPanel* MainWindow::partitionsPanel(const QString& topic) const {
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        auto* panel = qobject_cast<PartitionsPanel*>(m_tabs->widget(i));
-        if (panel && panel->topic() == topic) return panel;
-    }
+QWidget* MainWindow::findTab(const QString& clusterId, const QString& key) const {
+    const QString id = tabId(clusterId, key);
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (tabId(m_tabs->widget(i)) == id) return m_tabs->widget(i);
     return nullptr;
 }
 
-PartitionsPanel* MainWindow::showPartitions(const QString& topic) {
-    PartitionsPanel* panel = partitionsPanel(topic);
-    if (!panel) panel = new PartitionsPanel(m_session, topic, m_tabs);
-    activate(panel, tr("Partitions: %1").arg(topic));
-    return panel;
-}
-
-GroupsPanel* MainWindow::groupsPanel() const {
-    return m_groupsPanel;
-}
-
-void MainWindow::showGroups() {
-    if (!m_groupsPanel) {
-        m_groupsPanel = new GroupsPanel(m_groupModel, m_tabs);
-        connect(m_groupsPanel, &GroupsPanel::openGroupRequested, this, &MainWindow::showGroup);
-    }
-    activate(m_groupsPanel, tr("Consumer groups"));
-}
-
-GroupPanel* MainWindow::groupPanel(const QString& groupId) const {
+void MainWindow::updateTitles() {
+    // With several clusters, a tab says whose it is.
     for (int i = 0; i < m_tabs->count(); ++i) {
-        auto* panel = qobject_cast<GroupPanel*>(m_tabs->widget(i));
-        if (panel && panel->groupId() == groupId) return panel;
+        QWidget* panel = m_tabs->widget(i);
+        const QString title = panel->property(kTitleProperty).toString();
+        ClusterWorkspace* ws = workspace(panel->property(kClusterProperty).toString());
+        m_tabs->setTabText(i, ws && m_workspaces.size() > 1 ? tr("%1 · %2").arg(ws->name(), title) : title);
     }
-    return nullptr;
+    setWindowTitle(m_workspaces.size() == 1 ? tr("Partita — %1").arg(m_workspaces.front()->name()) : tr("Partita"));
 }
 
-GroupPanel* MainWindow::showGroup(const QString& groupId) {
-    GroupPanel* panel = groupPanel(groupId);
-    if (!panel) {
-        if (!m_session->admin()) return nullptr;
-        panel = new GroupPanel(m_session, groupId, m_tabs);
-        // Deleting or resetting changes the group list: show it without waiting for the timer.
-        connect(panel, &GroupPanel::groupDeleted, m_session, &ClusterSession::refreshNow);
-        connect(panel, &GroupPanel::offsetsReset, m_session, &ClusterSession::refreshNow);
-    }
-    activate(panel, tr("Group: %1").arg(groupId));
-    return panel;
+void MainWindow::showBrokers(const QString& clusterId) {
+    if (ClusterWorkspace* ws = workspace(clusterId)) openTab(ws, kBrokersKey);
+}
+
+void MainWindow::showTopics(const QString& clusterId) {
+    if (ClusterWorkspace* ws = workspace(clusterId)) openTab(ws, kTopicsKey);
+}
+
+void MainWindow::showGroups(const QString& clusterId) {
+    if (ClusterWorkspace* ws = workspace(clusterId)) openTab(ws, kGroupsKey);
+}
+
+PartitionsPanel* MainWindow::showPartitions(const QString& topic, const QString& clusterId) {
+    ClusterWorkspace* ws = workspace(clusterId);
+    if (!ws) return nullptr;
+    openTab(ws, kPartitionsPrefix + topic);
+    return partitionsPanel(topic, ws->id());
+}
+
+GroupPanel* MainWindow::showGroup(const QString& groupId, const QString& clusterId) {
+    ClusterWorkspace* ws = workspace(clusterId);
+    if (!ws) return nullptr;
+    openTab(ws, kGroupPrefix + groupId);
+    return groupPanel(groupId, ws->id());
+}
+
+BrokersPanel* MainWindow::brokersPanel(const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? ws->brokersPanel.data() : nullptr;
+}
+
+TopicsPanel* MainWindow::topicsPanel(const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? ws->topicsPanel.data() : nullptr;
+}
+
+GroupsPanel* MainWindow::groupsPanel(const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? ws->groupsPanel.data() : nullptr;
+}
+
+PartitionsPanel* MainWindow::partitionsPanel(const QString& topic, const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? qobject_cast<PartitionsPanel*>(findTab(ws->id(), kPartitionsPrefix + topic)) : nullptr;
+}
+
+GroupPanel* MainWindow::groupPanel(const QString& groupId, const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? qobject_cast<GroupPanel*>(findTab(ws->id(), kGroupPrefix + groupId)) : nullptr;
 }
 
 void MainWindow::closeTab(int index) {
     QWidget* panel = m_tabs->widget(index);
     m_tabs->removeTab(index);
+    if (!panel) return;
+    // The app's own panels live on for their navigator entry; the others are rebuilt on demand.
+    if (m_extraPanels.contains(tabId(panel))) {
+        panel->hide();
+        return;
+    }
     // Later, not now: the close request may come from inside the panel's own event handling.
-    if (panel) panel->deleteLater();
+    panel->deleteLater();
 }
 
 QString MainWindow::stateText() const {
@@ -257,44 +458,51 @@ QString MainWindow::healthText() const {
     return m_healthLabel->text();
 }
 
-void MainWindow::onStateChanged(ClusterSession::State state, const QString& error) {
-    QString text;
-    switch (state) {
-        case ClusterSession::State::Connecting:
-            text = tr("Connecting…");
-            break;
-        case ClusterSession::State::Connected:
-            text = tr("Connected");
-            break;
-        case ClusterSession::State::Lost:
-            text = error.isEmpty() ? tr("Lost") : tr("Lost: %1").arg(error);
-            break;
+void MainWindow::updateStatus() {
+    ClusterWorkspace* ws = workspace(QString());
+    if (!ws) {
+        m_stateLabel->setText(tr("No cluster"));
+        m_healthLabel->clear();
+        return;
     }
-    m_stateLabel->setText(text);
-    m_stateLabel->setToolTip(error);
+    // With several clusters the status bar names the one it describes.
+    const QString prefix = m_workspaces.size() > 1 ? ws->name() + QStringLiteral(": ") : QString();
+    m_stateLabel->setText(prefix + ws->stateText());
+    m_stateLabel->setToolTip(ws->stateToolTip());
+    m_healthLabel->setText(ws->healthText());
+    m_healthLabel->setToolTip(ws->healthToolTip());
 }
 
-void MainWindow::onSnapshot(const models::ClusterSnapshot& snapshot) {
-    int unreachable = 0;
-    for (const auto& broker : snapshot.brokers)
-        if (!broker.reachable) ++unreachable;
-    int underReplicated = 0;
-    int offline = 0;
-    int userTopics = 0;
-    for (const auto& topic : snapshot.topics) {
-        if (!topic.internal) ++userTopics;
-        underReplicated += topic.underReplicatedCount();
-        offline += topic.offlineCount();
+void MainWindow::showQuickSwitcher() {
+    // Built on demand from what the clusters' last snapshots hold, so it is never stale.
+    using Kind = QuickSwitcher::Kind;
+    QList<QuickSwitcher::Entry> entries;
+    const bool several = m_workspaces.size() > 1;
+    for (const ClusterWorkspace* ws : m_workspaces) {
+        const QString in = several ? tr(" — %1").arg(ws->name()) : QString();
+        const QString prefix = ws->id() + QLatin1Char('\t');
+        entries.append({Kind::Cluster, ws->name(), icon(QStringLiteral("cluster")), prefix + kBrokersKey});
+        entries.append({Kind::Panel, tr("Brokers") + in, icon(QStringLiteral("broker")), prefix + kBrokersKey});
+        entries.append({Kind::Panel, tr("Topics") + in, icon(QStringLiteral("topic")), prefix + kTopicsKey});
+        entries.append({Kind::Panel, tr("Consumer groups") + in, icon(QStringLiteral("group")), prefix + kGroupsKey});
+        const auto snapshot = ws->session()->snapshot();
+        if (!snapshot) continue;
+        for (const auto& topic : snapshot->topics)
+            entries.append(
+                {Kind::Topic, topic.name + in, icon(QStringLiteral("topic")), prefix + kPartitionsPrefix + topic.name});
+        for (const auto& group : snapshot->groups)
+            entries.append({Kind::Group, group.groupId + in, icon(QStringLiteral("group")),
+                            prefix + kGroupPrefix + group.groupId});
     }
-    // Labelled counts rather than "%n broker(s)": they read right without a plural translation.
-    QString text = tr("Brokers: %1").arg(snapshot.brokers.size());
-    if (unreachable > 0) text += tr(" (%1 unreachable)").arg(unreachable);
-    text += tr(" · Under-replicated: %1 · Offline: %2").arg(underReplicated).arg(offline);
-    m_healthLabel->setText(text);
-    m_brokersItem->setText(0, tr("Brokers (%1)").arg(snapshot.brokers.size()));
-    m_topicsItem->setText(0, tr("Topics (%1)").arg(userTopics));
-    m_groupsItem->setText(0, tr("Consumer groups (%1)").arg(snapshot.groups.size()));
-    m_healthLabel->setToolTip(snapshot.warnings.join(QLatin1Char('\n')));
+    if (!m_switcher) {
+        m_switcher = new QuickSwitcher(this);
+        connect(m_switcher, &QuickSwitcher::activated, this, [this](QuickSwitcher::Kind, const QString& id) {
+            if (ClusterWorkspace* ws = workspace(id.section(QLatin1Char('\t'), 0, 0)); ws && !ws->id().isEmpty())
+                openTab(ws, id.section(QLatin1Char('\t'), 1));
+        });
+    }
+    m_switcher->setEntries(entries);
+    m_switcher->popupOver(this);
 }
 
 void MainWindow::restoreSettings() {
@@ -304,6 +512,8 @@ void MainWindow::restoreSettings() {
     restoreState(settings.value(kStateKey).toByteArray());
     const QByteArray splitter = settings.value(kSplitterKey).toByteArray();
     if (!splitter.isEmpty()) m_splitter->restoreState(splitter);
+    m_savedTabs = settings.value(kTabsKey).toStringList();
+    m_savedCurrentTab = settings.value(kCurrentTabKey).toString();
 }
 
 void MainWindow::saveSettings() const {
@@ -311,6 +521,13 @@ void MainWindow::saveSettings() const {
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kSplitterKey, m_splitter->saveState());
+    QStringList tabs;
+    for (int i = 0; i < m_tabs->count(); ++i) tabs << tabId(m_tabs->widget(i));
+    // Tabs of clusters not connected this time are kept for when they are.
+    for (const QString& saved : m_savedTabs)
+        if (!workspace(saved.section(QLatin1Char('\t'), 0, 0)) && !tabs.contains(saved)) tabs << saved;
+    settings.setValue(kTabsKey, tabs);
+    settings.setValue(kCurrentTabKey, m_tabs->currentWidget() ? tabId(m_tabs->currentWidget()) : QString());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

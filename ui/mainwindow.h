@@ -1,70 +1,94 @@
-// MainWindow: the desktop app's window: cluster navigator, tabbed work area, status bar with the
-// session's state and the cluster's health, Refresh and Quit actions, saved geometry.
+// MainWindow: the desktop app's window: a navigator with a branch per cluster, the tabbed work area
+// (tabs restored on the next start), the status bar with the current cluster's state and health,
+// the menus and the quick switcher.
 #pragma once
 
 #include "models/clustersession.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
+
+#include <vector>
 
 class QAction;
 class QLabel;
+class QMenu;
 class QSplitter;
 class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
-namespace partita::models {
-class BrokerModel;
-class GroupModel;
-class TopicModel;
-struct ClusterSnapshot;
-}  // namespace partita::models
-
 namespace partita::ui {
 
 class BrokersPanel;
+class ClusterWorkspace;
 class GroupPanel;
 class GroupsPanel;
 class PartitionsPanel;
+class QuickSwitcher;
 class TopicsPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    // The session must outlive the window. `clusterName` labels the cluster in the navigator
-    // (e.g. "Local cluster" or the bootstrap address). Opens the Brokers and Topics tabs.
+    explicit MainWindow(QWidget* parent = nullptr);
+    // A window on one cluster (id "default"), as the tests and `--bootstrap` use it.
     MainWindow(models::ClusterSession* session, const QString& clusterName, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    models::ClusterSession* session() const { return m_session; }
+    // Adds a cluster's branch to the navigator and reopens the tabs it had when the app last closed
+    // (Brokers and Topics the first time). The session must outlive the window or removeCluster().
+    void addCluster(const QString& id, const QString& name, models::ClusterSession* session);
+    // Closes the cluster's tabs and removes its branch.
+    void removeCluster(const QString& id);
+    QStringList clusterIds() const;
+    // An entry under a cluster for a panel of the app's own (the local cluster's processes); the
+    // window owns the panel, closing its tab hides it. Reopened on start if it was open.
+    void addClusterPanel(const QString& clusterId, const QString& key, const QString& title, QWidget* panel);
+    void showClusterPanel(const QString& clusterId, const QString& key);
+
+    // The cluster of the current tab (else of the navigator's selection, else the first); empty when
+    // there is none.
+    QString currentClusterId() const;
+    models::ClusterSession* session(const QString& clusterId = {}) const;
+
     QTabWidget* tabs() const { return m_tabs; }
     QTreeWidget* navigator() const { return m_navigator; }
+    QMenu* clusterMenu() const { return m_clusterMenu; }
+    QMenu* viewMenu() const { return m_viewMenu; }
     QAction* refreshAction() const { return m_refreshAction; }
     QAction* quitAction() const { return m_quitAction; }
 
-    // The open panels (nullptr when their tab is closed).
-    BrokersPanel* brokersPanel() const;
-    TopicsPanel* topicsPanel() const;
-    // The open partitions tab of a topic, or nullptr.
-    PartitionsPanel* partitionsPanel(const QString& topic) const;
-    GroupsPanel* groupsPanel() const;
-    // The open tab of a consumer group, or nullptr.
-    GroupPanel* groupPanel(const QString& groupId) const;
+    // The open panels of a cluster (empty id: the current cluster); nullptr when their tab is closed.
+    BrokersPanel* brokersPanel(const QString& clusterId = {}) const;
+    TopicsPanel* topicsPanel(const QString& clusterId = {}) const;
+    PartitionsPanel* partitionsPanel(const QString& topic, const QString& clusterId = {}) const;
+    GroupsPanel* groupsPanel(const QString& clusterId = {}) const;
+    GroupPanel* groupPanel(const QString& groupId, const QString& clusterId = {}) const;
 
     // What the status bar shows: "Connected", "Lost: <error>", and the health line.
     QString stateText() const;
     QString healthText() const;
 
 public slots:
-    // Each opens its tab, or switches to it when it is open already.
-    void showBrokers();
-    void showTopics();
-    PartitionsPanel* showPartitions(const QString& topic);
-    void showGroups();
+    // Each opens its tab (of the current cluster when no id is given), or switches to it.
+    void showBrokers(const QString& clusterId = {});
+    void showTopics(const QString& clusterId = {});
+    PartitionsPanel* showPartitions(const QString& topic, const QString& clusterId = {});
+    void showGroups(const QString& clusterId = {});
     // nullptr when the session has no Admin (an invalid config).
-    GroupPanel* showGroup(const QString& groupId);
+    GroupPanel* showGroup(const QString& groupId, const QString& clusterId = {});
+    // Ctrl+K: jump to any cluster, panel, topic or group by name.
+    void showQuickSwitcher();
+
+signals:
+    // The user asked to add a cluster, or to edit or remove one (the app owns connections).
+    void addClusterRequested();
+    void editClusterRequested(const QString& clusterId);
+    void removeClusterRequested(const QString& clusterId);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -74,30 +98,34 @@ private:
     void createNavigator();
     void restoreSettings();
     void saveSettings() const;
-    void activate(QWidget* panel, const QString& title);
+    ClusterWorkspace* workspace(const QString& clusterId) const;
+    // Opens a tab by its saved key ("brokers", "partitions/<topic>", ...).
+    void openTab(ClusterWorkspace* workspace, const QString& key);
+    void activate(ClusterWorkspace* workspace, QWidget* panel, const QString& key, const QString& title);
+    QWidget* findTab(const QString& clusterId, const QString& key) const;
     void closeTab(int index);
     void onNavigatorActivated(QTreeWidgetItem* item);
-    void onStateChanged(models::ClusterSession::State state, const QString& error);
-    void onSnapshot(const models::ClusterSnapshot& snapshot);
+    void onNavigatorMenu(const QPoint& pos);
+    void updateStatus();
+    void updateTitles();
 
-    models::ClusterSession* m_session;
-    QString m_clusterName;
-    models::BrokerModel* m_brokerModel;
-    models::TopicModel* m_topicModel;
-    models::GroupModel* m_groupModel;
+    std::vector<ClusterWorkspace*> m_workspaces;
+    // Panels of the app's own, by cluster id and key.
+    QHash<QString, QPointer<QWidget>> m_extraPanels;
+    QHash<QString, QString> m_extraTitles;
+    // Tabs saved at the last close ("<cluster>\t<key>"), reopened as their clusters are added.
+    QStringList m_savedTabs;
+    QString m_savedCurrentTab;
     QSplitter* m_splitter = nullptr;
     QTreeWidget* m_navigator = nullptr;
-    QTreeWidgetItem* m_brokersItem = nullptr;
-    QTreeWidgetItem* m_topicsItem = nullptr;
-    QTreeWidgetItem* m_groupsItem = nullptr;
     QTabWidget* m_tabs = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_healthLabel = nullptr;
+    QMenu* m_clusterMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
     QAction* m_refreshAction = nullptr;
     QAction* m_quitAction = nullptr;
-    QPointer<BrokersPanel> m_brokersPanel;
-    QPointer<TopicsPanel> m_topicsPanel;
-    QPointer<GroupsPanel> m_groupsPanel;
+    QuickSwitcher* m_switcher = nullptr;
 };
 
 }  // namespace partita::ui

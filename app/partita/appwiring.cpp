@@ -2,20 +2,23 @@
 #include "appwiring.h"
 
 #include "app/localcluster/localcluster.h"
+#include "app/localcluster/localclustercontroller.h"
 #include "app/localcluster/sampledata.h"
 #include "engine/client/clientconfig.h"
 #include "models/clustersession.h"
+#include "savedclusters.h"
+#include "startuptrace.h"
+#include "ui/localclusterpanel.h"
 #include "ui/mainwindow.h"
 
+#include <QAction>
 #include <QApplication>
-#include <QCoreApplication>
-#include <QDir>
 #include <QEvent>
-#include <QMessageBox>
+#include <QMenu>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 
-#include <algorithm>
 #include <functional>
 
 namespace partita::app {
@@ -39,81 +42,147 @@ private:
     std::function<void()> m_onClose;
 };
 
+const QString kProcessesPanel = QStringLiteral("processes");
+
 }  // namespace
 
 AppWiring::AppWiring(Options options, QObject* parent) : QObject(parent), m_options(std::move(options)) {}
 
 AppWiring::~AppWiring() {
-    // The window and the sample data refer to the session; they go first.
+    // The window, the controller and the sample data refer to the sessions and the local cluster.
     delete m_sampleData;
+    delete m_localController;
     m_window.reset();
-    m_session.reset();
+    m_sessions.clear();
 }
 
 void AppWiring::start() {
+    m_window = std::make_unique<ui::MainWindow>();
+    m_window->installEventFilter(new CloseWatcher(this, [this] { shutdown(); }));
+    auto* startLocal = new QAction(tr("Start &local cluster"), m_window.get());
+    connect(startLocal, &QAction::triggered, this, [this] {
+        if (!m_localCluster) startLocalCluster();
+        m_window->showClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel);
+    });
+    m_window->clusterMenu()->insertAction(m_window->quitAction(), startLocal);
+    m_window->clusterMenu()->insertSeparator(m_window->quitAction());
+    m_window->show();
+    startuptrace::mark("window shown");
+    // The first turn of the event loop after show(): the window paints and takes input from here.
+    QTimer::singleShot(0, this, [] { startuptrace::mark("window interactive"); });
+
+    m_savedClusters = new SavedClusters(
+        m_window.get(),
+        [this](const QString& id, const QString& name, Result<client::ClientConfig> config) {
+            addCluster(id, name, std::move(config));
+        },
+        [this](const QString& id) { removeCluster(id); }, this);
+    connect(m_window.get(), &ui::MainWindow::addClusterRequested, m_savedClusters, &SavedClusters::add);
+    connect(m_window.get(), &ui::MainWindow::editClusterRequested, m_savedClusters, &SavedClusters::edit);
+    connect(m_window.get(), &ui::MainWindow::removeClusterRequested, m_savedClusters, &SavedClusters::remove);
+
     if (!m_options.bootstrap.isEmpty()) {
-        connectTo(m_options.bootstrap, m_options.bootstrap);
+        addCluster(QStringLiteral("bootstrap"), m_options.bootstrap, m_options.bootstrap);
         return;
     }
-    const QString configured = QSettings().value(kBootstrapKey).toString();
-    if (!configured.isEmpty()) {
-        connectTo(configured, configured);
-        return;
-    }
-    startLocalCluster();
+    // The local cluster on the first start (nothing saved yet), and whenever it ran at the last quit.
+    if (m_savedClusters->isEmpty() || QSettings().value(kLocalWasRunningKey, false).toBool()) startLocalCluster();
+    m_savedClusters->connectAll();
 }
 
 void AppWiring::startLocalCluster() {
     m_localCluster = new LocalCluster(this);
     m_localCluster->setPartitadPath(QCoreApplication::applicationDirPath() + QStringLiteral("/partitad"));
+    LocalClusterController::applySavedKeepRunning(m_localCluster);
     connect(m_localCluster, &LocalCluster::brokerStateChanged, this, &AppWiring::onLocalBrokerState);
-    if (!m_localCluster->start()) fail(tr("The local cluster could not start: %1").arg(m_localCluster->lastError()));
+    connect(m_localCluster, &LocalCluster::bootstrapChanged, this, &AppWiring::onLocalBootstrapChanged);
+    const bool started = m_localCluster->start();
+    startuptrace::mark("local cluster launched");
+
+    addCluster(QString::fromLatin1(kLocalClusterId), tr("Local cluster"), m_localCluster->bootstrapServers());
+    m_localPanel = new ui::LocalClusterPanel;
+    m_window->addClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel, tr("Processes"), m_localPanel);
+    m_localController = new LocalClusterController(m_localCluster, m_localPanel, this);
+    connect(m_localController, &LocalClusterController::sampleDataRequested, this, &AppWiring::startSampleData);
+    if (!started) {
+        m_localPanel->showError(tr("The local cluster could not start: %1").arg(m_localCluster->lastError()));
+        m_window->showClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel);
+    }
 }
 
 void AppWiring::onLocalBrokerState() {
     if (m_shuttingDown) {
-        if (!m_localCluster->isRunning()) emit finished(m_exitCode);
+        finishWhenStopped();
         return;
     }
     const auto status = m_localCluster->brokerStatus(1);
-    if (status.state == LocalCluster::BrokerState::Running && !m_session) {
-        connectTo(m_localCluster->bootstrapServers(), tr("Local cluster"));
-    } else if (status.state == LocalCluster::BrokerState::Crashed && !m_session) {
-        const QStringList log = m_localCluster->brokerLog(1);
-        fail(tr("The local cluster's broker stopped at start (%1).\n\n%2")
-                 .arg(status.exitSummary, log.mid(std::max<qsizetype>(0, log.size() - 10)).join(QLatin1Char('\n'))));
+    auto it = m_sessions.find(QString::fromLatin1(kLocalClusterId));
+    if (status.state == LocalCluster::BrokerState::Running) {
+        startuptrace::mark("local broker running");
+        // Without waiting for the session's next tick: the broker was unreachable until now.
+        if (it != m_sessions.end()) it->second->refreshNow();
+    } else if (status.state == LocalCluster::BrokerState::Crashed) {
+        m_window->statusBar()->showMessage(tr("Local broker %1 crashed (%2)").arg(status.id).arg(status.exitSummary));
+        // The processes panel has the exit status, the log and the restart button.
+        m_window->showClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel);
     }
 }
 
-void AppWiring::connectTo(const QString& bootstrap, const QString& clusterName) {
-    auto config = client::ClientConfig::fromProperties({{"bootstrap.servers", bootstrap.toStdString()}});
-    if (!config.ok()) {
-        fail(tr("Cannot connect to %1: %2").arg(bootstrap, QString::fromStdString(config.error().message)));
-        return;
-    }
-    m_session = std::make_unique<ClusterSession>(config.value());
-    connect(m_session.get(), &ClusterSession::stateChanged, this, &AppWiring::onSessionState);
-    m_window = std::make_unique<ui::MainWindow>(m_session.get(), clusterName);
-    m_window->installEventFilter(new CloseWatcher(this, [this] { shutdown(); }));
-    m_window->show();
-    onSessionState();
+void AppWiring::onLocalBootstrapChanged() {
+    // A broker moved to another port (its old one was taken): the session follows it.
+    const QString id = QString::fromLatin1(kLocalClusterId);
+    const QString bootstrap = m_localCluster->bootstrapServers();
+    if (bootstrap.isEmpty() || !m_sessions.count(id)) return;
+    removeCluster(id);
+    addCluster(id, tr("Local cluster"), bootstrap);
+    m_window->addClusterPanel(id, kProcessesPanel, tr("Processes"), m_localPanel);
 }
 
-void AppWiring::onSessionState() {
-    if (m_session->state() == ClusterSession::State::Connected && m_options.sampleData && !m_sampleDataStarted)
-        startSampleData();
+void AppWiring::addCluster(const QString& id, const QString& name, const QString& bootstrap) {
+    addCluster(id, name, client::ClientConfig::fromProperties({{"bootstrap.servers", bootstrap.toStdString()}}));
+}
+
+void AppWiring::addCluster(const QString& id, const QString& name, Result<client::ClientConfig> config) {
+    // An unusable config shows as a lost cluster with the reason, so the user sees what to fix.
+    auto session = config.ok() ? std::make_unique<ClusterSession>(config.value())
+                               : std::make_unique<ClusterSession>(QString::fromStdString(config.error().message));
+    watchFirstSnapshot(session.get());
+    m_window->addCluster(id, name, session.get());
+    m_sessions[id] = std::move(session);
+}
+
+void AppWiring::removeCluster(const QString& id) {
+    m_window->removeCluster(id);
+    m_sessions.erase(id);
+}
+
+void AppWiring::watchFirstSnapshot(ClusterSession* session) {
+    connect(session, &ClusterSession::snapshotReady, this, [this, session] {
+        if (!m_ready) {
+            m_ready = true;
+            startuptrace::mark("first cluster data shown");
+            if (m_options.exitWhenReady) QTimer::singleShot(0, this, &AppWiring::quit);
+        }
+        const bool local = m_sessions.count(QString::fromLatin1(kLocalClusterId)) &&
+                           m_sessions[QString::fromLatin1(kLocalClusterId)].get() == session;
+        if (local && m_options.sampleData && !m_sampleDataStarted) startSampleData();
+    });
 }
 
 void AppWiring::startSampleData() {
+    auto it = m_sessions.find(QString::fromLatin1(kLocalClusterId));
+    if (it == m_sessions.end() || !it->second->client() || (m_sampleData && m_sampleData->isRunning())) return;
+    ClusterSession* session = it->second.get();
     m_sampleDataStarted = true;
-    m_sampleData = new SampleData(m_session->client(), this);
+    delete m_sampleData;
+    m_sampleData = new SampleData(session->client(), this);
     connect(m_sampleData, &SampleData::progress, this, [this](int done, int total, const QString& step) {
         m_window->statusBar()->showMessage(tr("Sample data: %1 (%2/%3)").arg(step).arg(done).arg(total));
     });
-    connect(m_sampleData, &SampleData::finished, this, [this](bool ok, const QString& error) {
+    connect(m_sampleData, &SampleData::finished, this, [this, session](bool ok, const QString& error) {
         m_window->statusBar()->showMessage(ok ? tr("Sample data created") : tr("Sample data failed: %1").arg(error),
                                            10000);
-        m_session->refreshNow();
+        session->refreshNow();
     });
     m_sampleData->start();
 }
@@ -130,20 +199,22 @@ void AppWiring::shutdown() {
     if (m_shuttingDown) return;
     m_shuttingDown = true;
     if (m_sampleData) m_sampleData->cancel();
+    QSettings().setValue(kLocalWasRunningKey, m_localCluster && m_localCluster->isRunning());
+    delete m_localController;
+    m_localController = nullptr;
     m_window.reset();
-    if (m_localCluster && m_localCluster->isRunning()) {
-        // Asynchronous: onLocalBrokerState emits finished once every broker reports Stopped, so
-        // the GUI thread never waits on the processes.
+    m_sessions.clear();
+    // Brokers the user chose to keep running were launched detached and stay up; the others stop
+    // asynchronously (finishWhenStopped runs as each reports), so the GUI thread never waits.
+    if (m_localCluster && m_localCluster->isRunning() && !m_localCluster->keepRunningOnQuit()) {
         m_localCluster->stop();
         return;
     }
     emit finished(m_exitCode);
 }
 
-void AppWiring::fail(const QString& message) {
-    QMessageBox::critical(m_window.get(), tr("Partita"), message);
-    m_exitCode = 1;
-    shutdown();
+void AppWiring::finishWhenStopped() {
+    if (!m_localCluster->isRunning()) emit finished(m_exitCode);
 }
 
 }  // namespace partita::app

@@ -1,10 +1,15 @@
-// AppWiring: the desktop app's objects and their lifetime: local cluster (or a given bootstrap),
-// cluster session, main window, optional sample data, and a clean shutdown.
+// AppWiring: the desktop app's objects and their lifetime: the main window (shown at once), a
+// session per cluster (the local cluster and the saved connections, or a given bootstrap), the local
+// cluster's processes and their panel, sample data, and a clean shutdown.
 #pragma once
+
+#include "engine/client/clientconfig.h"
+#include "engine/protocol/result.h"
 
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
 
 namespace partita::models {
@@ -12,31 +17,37 @@ class ClusterSession;
 }
 namespace partita::ui {
 class MainWindow;
-}
+class LocalClusterPanel;
+}  // namespace partita::ui
 
 namespace partita::app {
 
 class LocalCluster;
+class LocalClusterController;
 class SampleData;
+class SavedClusters;
 
 class AppWiring : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        QString bootstrap;  // empty: the configured cluster, else the local cluster
+        QString bootstrap;  // empty: the saved clusters, else the local cluster
         bool sampleData = false;
+        bool exitWhenReady = false;  // quit once the first cluster's data is shown (startup benchmark)
     };
 
-    // Settings key of the configured cluster's bootstrap.servers (absent: use the local cluster).
-    static constexpr const char* kBootstrapKey = "cluster/bootstrap.servers";
+    // The local cluster's id in the window and in saved tabs.
+    static constexpr const char* kLocalClusterId = "local";
+    // Whether the local cluster ran when the app last quit (it is started again then).
+    static constexpr const char* kLocalWasRunningKey = "localCluster/wasRunning";
 
     explicit AppWiring(Options options, QObject* parent = nullptr);
     ~AppWiring() override;
 
-    // Starts the local cluster or connects at once; returns at once (the window appears once a
-    // cluster is reachable to connect to).
+    // Shows the window and starts connecting; returns at once.
     void start();
-    // Closes the window and stops the local cluster, then emits finished (what Ctrl+Q does).
+    // Closes the window and stops the local cluster (unless it is to keep running), then emits
+    // finished (what Ctrl+Q does).
     void quit();
 
 signals:
@@ -46,18 +57,27 @@ signals:
 private:
     void startLocalCluster();
     void onLocalBrokerState();
-    void connectTo(const QString& bootstrap, const QString& clusterName);
-    void onSessionState();
+    void onLocalBootstrapChanged();
+    // Adds a cluster to the window with a new session on `config` (an invalid one stays Lost with
+    // the reason); `bootstrap` makes a plain-text config.
+    void addCluster(const QString& id, const QString& name, Result<client::ClientConfig> config);
+    void addCluster(const QString& id, const QString& name, const QString& bootstrap);
+    void removeCluster(const QString& id);
+    void watchFirstSnapshot(models::ClusterSession* session);
     void startSampleData();
     void shutdown();
-    void fail(const QString& message);
+    void finishWhenStopped();
 
     Options m_options;
-    LocalCluster* m_localCluster = nullptr;
-    std::unique_ptr<models::ClusterSession> m_session;
     std::unique_ptr<ui::MainWindow> m_window;
+    std::map<QString, std::unique_ptr<models::ClusterSession>> m_sessions;
+    LocalCluster* m_localCluster = nullptr;
+    ui::LocalClusterPanel* m_localPanel = nullptr;  // owned by the window
+    LocalClusterController* m_localController = nullptr;
+    SavedClusters* m_savedClusters = nullptr;
     SampleData* m_sampleData = nullptr;
     bool m_sampleDataStarted = false;
+    bool m_ready = false;
     bool m_shuttingDown = false;
     int m_exitCode = 0;
 };

@@ -19,6 +19,9 @@
 #include <QDateTimeEdit>
 #include <QDir>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -72,6 +75,61 @@ private slots:
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QCoreApplication::setOrganizationName(QStringLiteral("PartitaTest"));
         QCoreApplication::setApplicationName(QStringLiteral("groups_test"));
+    }
+
+    // A group a real consumer (kcat) committed for: every row of the lag tab says what kcat (log end
+    // offsets) and `partita-cli groups lag` (committed offsets and lag) say.
+    void lagTableMatchesKcatAndCli() {
+        QTemporaryDir dir;
+        PartitadProcess partitad(dir.path());
+        QVERIFY(partitad.start({"num.partitions=3"}));
+        const QString bootstrap = partitad.bootstrap();
+        QByteArray lines;
+        for (int i = 0; i < 90; ++i) lines += "k" + QByteArray::number(i) + ":v" + QByteArray::number(i) + "\n";
+        auto produced = tests::runKcat({"-b", bootstrap, "-P", "-t", "clicks", "-K", ":"}, lines);
+        QCOMPARE(produced.exitCode, 0);
+        // kcat's balanced consumer reads 40 of the 90 records and commits what it read.
+        auto consumed = tests::runKcat(
+            {"-b", bootstrap, "-G", "kcat-readers", "-c", "40", "-e", "-X", "auto.offset.reset=earliest", "clicks"});
+        QVERIFY2(consumed.exitCode == 0, qPrintable(consumed.err));
+
+        auto cli = tests::runTool(QStringLiteral(PARTITA_CLI_BINARY),
+                                  {"-b", bootstrap, "--json", "groups", "lag", "kcat-readers"});
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+        const QJsonObject report = QJsonDocument::fromJson(cli.out.toUtf8()).object();
+        const qint64 totalLag = report.value("total_lag").toInteger();
+        // Only partitions the group committed for are listed (kcat reads ahead unevenly).
+        const QJsonArray partitions = report.value("partitions").toArray();
+        QVERIFY(!partitions.isEmpty());
+        QVERIFY(totalLag > 0);
+
+        ClusterSession session(tests::clientConfig(bootstrap));
+        MainWindow window(&session, QStringLiteral("Test cluster"));
+        window.show();
+        ui::GroupPanel* panel = window.showGroup(QStringLiteral("kcat-readers"));
+        QVERIFY(panel);
+        const auto* model = panel->view()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), int(partitions.size()), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->summaryLabel()->text().contains(QStringLiteral("Total lag: %1").arg(totalLag)),
+                                 30000);
+        for (const QJsonValue& value : partitions) {
+            const QJsonObject p = value.toObject();
+            const int partition = p.value("partition").toInt();
+            auto cell = [&](int column) {
+                for (int row = 0; row < model->rowCount(); ++row)
+                    if (model->index(row, GroupLagModel::PartitionColumn).data().toInt() == partition)
+                        return model->index(row, column).data().toString();
+                return QString();
+            };
+            QCOMPARE(cell(GroupLagModel::CommittedColumn), QString::number(p.value("committed").toInteger()));
+            QCOMPARE(cell(GroupLagModel::LagColumn), QString::number(p.value("lag").toInteger()));
+            QCOMPARE(cell(GroupLagModel::EndOffsetColumn), QString::number(p.value("end").toInteger()));
+            // kcat -Q with timestamp -1 answers the log end offset: "clicks [0] offset 30".
+            auto end = tests::runKcat({"-b", bootstrap, "-Q", "-t", QStringLiteral("clicks:%1:-1").arg(partition)});
+            QCOMPARE(end.exitCode, 0);
+            QVERIFY2(end.out.contains(QStringLiteral("offset %1").arg(cell(GroupLagModel::EndOffsetColumn))),
+                     qPrintable(end.out + " vs " + cell(GroupLagModel::EndOffsetColumn)));
+        }
     }
 
     void listOpenResetAndDelete() {
