@@ -3,7 +3,6 @@
 
 #include "models/keyeddiff.h"
 
-#include <QColor>
 #include <QLocale>
 
 #include <algorithm>
@@ -21,14 +20,6 @@ QString joinIds(const QList<int>& ids) {
 // Unknown numbers show as an empty cell rather than -1, which a user would read as a value.
 QVariant orBlank(qint64 value) {
     return value < 0 ? QVariant(QString()) : QVariant(value);
-}
-
-// Translucent tints read on light and dark palettes alike, since they blend with the base colour.
-QColor offlineTint() {
-    return QColor(220, 40, 40, 90);
-}
-QColor underReplicatedTint() {
-    return QColor(230, 160, 0, 80);
 }
 
 }  // namespace
@@ -88,10 +79,6 @@ QVariant PartitionModel::data(const QModelIndex& index, int role) const {
             return p->underReplicated();
         case OfflineRole:
             return p->offline();
-        case Qt::BackgroundRole:
-            if (p->offline()) return offlineTint();
-            if (p->underReplicated()) return underReplicatedTint();
-            return {};
         case Qt::ToolTipRole:
             if (!p->error.isEmpty()) return p->error;
             if (p->offline()) return tr("Offline: no replica is leading this partition.");

@@ -228,6 +228,46 @@
     </message>
 </context>
 <context>
+    <name>partita::app::SavedClusters</name>
+    <message>
+        <source>The password of %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client key&apos;s password for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>
+(kept until Partita quits: no keychain is available)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This cluster has no saved connection settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove cluster</source>
+        <translation type="unfinished">Cluster entfernen</translation>
+    </message>
+    <message>
+        <source>Only saved connections can be removed. The local cluster is stopped from its Processes panel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the connection to %1? The cluster itself is not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>partita::models::BrokerModel</name>
     <message>
         <source>Controller</source>
@@ -381,19 +421,20 @@
         <source>Metadata</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>Connected: %n broker(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
     <message>
         <source>, cluster id %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: 1 broker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected: %1 brokers</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -444,7 +485,7 @@
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Protocol type</source>
@@ -828,6 +869,146 @@
     </message>
 </context>
 <context>
+    <name>partita::ui::ConnectionDialog</name>
+    <message>
+        <source>Cluster connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kafka-1.example.com:9092,kafka-2.example.com:9092</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Bootstrap servers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Security protocol:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SASL &amp;mechanism:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Username:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sasl.password: kept in the system keychain, never in the settings file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System CA certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;CA file (PEM):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client c&amp;ertificate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advanced client properties</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import .properties…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import Kafka client properties</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Properties files (*.properties *.conf);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>–  %1: not run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a PEM file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import .properties</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot import %1:
+%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the fields marked in red first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>…  %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>partita::ui::CreateTopicDialog</name>
     <message>
         <source>Enter a topic name.</source>
@@ -919,6 +1100,14 @@
     </message>
     <message>
         <source>Creating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>whitespace</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1028,47 +1217,47 @@ The broker refuses while the group has active members.</source>
     <name>partita::ui::LocalClusterPanel</name>
     <message>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestoppt</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Startet…</translation>
     </message>
     <message>
         <source>Running</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft</translation>
     </message>
     <message>
         <source>Stopping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppt…</translation>
     </message>
     <message>
         <source>Crashed</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgestürzt</translation>
     </message>
     <message>
         <source>&amp;Start</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Starten</translation>
     </message>
     <message>
         <source>S&amp;top</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;toppen</translation>
     </message>
     <message>
         <source>&amp;Restart broker</source>
-        <translation type="unfinished"></translation>
+        <translation>Broker &amp;neu starten</translation>
     </message>
     <message>
         <source>&amp;Wipe data…</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten &amp;löschen…</translation>
     </message>
     <message>
         <source>Create s&amp;ample data</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beispieldaten anlegen</translation>
     </message>
     <message>
         <source>&amp;Keep running when Partita quits</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Weiterlaufen lassen, wenn Partita beendet wird</translation>
     </message>
     <message>
         <source>Applies to brokers started from now on: they run on after Partita quits, and the next start of Partita adopts them.</source>
@@ -1080,23 +1269,23 @@ The broker refuses while the group has active members.</source>
     </message>
     <message>
         <source>Broker</source>
-        <translation type="unfinished"></translation>
+        <translation>Broker</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse</translation>
     </message>
     <message>
         <source>PID</source>
-        <translation type="unfinished"></translation>
+        <translation>PID</translation>
     </message>
     <message>
         <source>Last exit</source>
-        <translation type="unfinished"></translation>
+        <translation>Letztes Ende</translation>
     </message>
     <message>
         <source>The selected broker&apos;s output appears here.</source>
@@ -1104,7 +1293,7 @@ The broker refuses while the group has active members.</source>
     </message>
     <message>
         <source>Data: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten: %1</translation>
     </message>
     <message>
         <source>Deletes every topic and record of the local cluster</source>
@@ -1116,7 +1305,7 @@ The broker refuses while the group has active members.</source>
     </message>
     <message>
         <source>Wipe the local cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokalen Cluster löschen</translation>
     </message>
     <message>
         <source>Delete every topic, record, consumer group and setting of the local cluster?
@@ -1250,6 +1439,26 @@ This cannot be undone.</source>
     <message>
         <source>No cluster</source>
         <translation>Kein Cluster</translation>
+    </message>
+    <message>
+        <source>T&amp;heme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>Wie das &amp;System</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+    <message>
+        <source> — %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -54,6 +54,7 @@ public:
     QString stateToolTip() const { return m_stateToolTip; }
     QString healthText() const { return m_healthText; }
     QString healthToolTip() const { return m_healthToolTip; }
+    bool isLost() const { return m_session->state() == models::ClusterSession::State::Lost; }
 
     // The shared panels while their tab is open.
     QPointer<BrokersPanel> brokersPanel;

@@ -25,3 +25,4 @@ qt_add_translations(partita_ui
   INCLUDE_DIRECTORIES ${CMAKE_SOURCE_DIR}
   RESOURCE_PREFIX "/i18n"
   LUPDATE_OPTIONS -no-obsolete -locations none)
+target_sources(partita_ui PRIVATE healthrowdelegate.cpp healthrowdelegate.h)

@@ -195,6 +195,7 @@ void MainWindow::addCluster(const QString& id, const QString& name, ClusterSessi
     auto* ws = new ClusterWorkspace(id, name, session, m_navigator, this);
     m_workspaces.push_back(ws);
     connect(ws, &ClusterWorkspace::statusChanged, this, &MainWindow::updateStatus);
+    connect(ws, &ClusterWorkspace::statusChanged, this, [this, ws] { markLostTabs(ws); });
     updateTitles();
 
     bool restored = false;
@@ -365,6 +366,7 @@ void MainWindow::activate(ClusterWorkspace* ws, QWidget* panel, const QString& k
         panel->setProperty(kKeyProperty, key);
         panel->setProperty(kTitleProperty, title);
         index = m_tabs->addTab(panel, m_workspaces.size() > 1 ? tr("%1 · %2").arg(ws->name(), title) : title);
+        markLostTabs(ws);
     }
     m_tabs->setCurrentIndex(index);
 }
@@ -385,6 +387,16 @@ void MainWindow::updateTitles() {
         m_tabs->setTabText(i, ws && m_workspaces.size() > 1 ? tr("%1 · %2").arg(ws->name(), title) : title);
     }
     setWindowTitle(m_workspaces.size() == 1 ? tr("Partita — %1").arg(m_workspaces.front()->name()) : tr("Partita"));
+}
+
+void MainWindow::markLostTabs(ClusterWorkspace* ws) {
+    // Every tab of a cluster that cannot be reached says so, not only the status bar.
+    const QIcon lost = ws->isLost() ? icon(QStringLiteral("error")) : QIcon();
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->property(kClusterProperty).toString() != ws->id()) continue;
+        m_tabs->setTabIcon(i, lost);
+        m_tabs->setTabToolTip(i, ws->isLost() ? ws->stateText() : QString());
+    }
 }
 
 void MainWindow::showBrokers(const QString& clusterId) {

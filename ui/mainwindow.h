@@ -108,6 +108,7 @@ private:
     void onNavigatorMenu(const QPoint& pos);
     void updateStatus();
     void updateTitles();
+    void markLostTabs(ClusterWorkspace* workspace);
 
     std::vector<ClusterWorkspace*> m_workspaces;
     // Panels of the app's own, by cluster id and key.

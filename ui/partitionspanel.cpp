@@ -3,6 +3,7 @@
 
 #include "models/clustersession.h"
 #include "models/partitionmodel.h"
+#include "ui/healthrowdelegate.h"
 #include "ui/readonlytable.h"
 
 #include <QFont>
@@ -33,6 +34,8 @@ PartitionsPanel::PartitionsPanel(models::ClusterSession* session, const QString&
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(PartitionModel::SortRole);
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new HealthRowDelegate(models::PartitionModel::OfflineRole,
+                                                  models::PartitionModel::UnderReplicatedRole, m_view));
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(PartitionModel::PartitionColumn, Qt::AscendingOrder);
     setUpReadOnlyTable(m_view);

@@ -103,7 +103,7 @@ private slots:
             QCOMPARE(partitions.index(row, PartitionModel::IsrColumn).data().toString(), QStringLiteral("1"));
             QCOMPARE(partitions.index(row, PartitionModel::ReplicasColumn).data().toString(), QStringLiteral("1"));
             QVERIFY(!partitions.index(row, 0).data(PartitionModel::UnderReplicatedRole).toBool());
-            QVERIFY(!partitions.index(row, 0).data(Qt::BackgroundRole).isValid());
+            QVERIFY(!partitions.index(row, 0).data(PartitionModel::OfflineRole).toBool());
         }
         QCOMPARE(partitions.summary().partitions, 3);
         QCOMPARE(partitions.summary().underReplicated, 0);

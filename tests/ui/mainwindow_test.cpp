@@ -233,6 +233,10 @@ private slots:
         QVERIFY2(window.stateText().startsWith(QStringLiteral("Prod: Lost: bootstrap.servers")),
                  qPrintable(window.stateText()));
         QVERIFY(window.navigator()->topLevelItem(1)->text(0).contains(QStringLiteral("lost")));
+        // Its tabs carry the mark too, with the reason; the healthy cluster's do not.
+        QVERIFY(!window.tabs()->tabIcon(window.tabs()->currentIndex()).isNull());
+        QVERIFY(window.tabs()->tabToolTip(window.tabs()->currentIndex()).contains(QStringLiteral("missing port")));
+        QVERIFY(window.tabs()->tabIcon(0).isNull());
         window.showTopics(QStringLiteral("a"));
         QTRY_COMPARE_WITH_TIMEOUT(window.stateText(), QStringLiteral("Dev: Connected"), 30000);
         QTRY_VERIFY_WITH_TIMEOUT(shownTopics(window.topicsPanel(QStringLiteral("a"))).contains("side-a"), 30000);
