@@ -166,6 +166,11 @@ void AppWiring::watchFirstSnapshot(ClusterSession* session) {
         const bool local = m_sessions.count(QString::fromLatin1(kLocalClusterId)) &&
                            m_sessions[QString::fromLatin1(kLocalClusterId)].get() == session;
         if (local && m_options.sampleData && !m_sampleDataStarted) startSampleData();
+        if (!m_options.screenshot.isEmpty() && (!m_options.sampleData || m_sampleDataDone) && !m_screenshotTaken) {
+            m_screenshotTaken = true;
+            // Let the models' rows and the sizes of columns settle before painting.
+            QTimer::singleShot(500, this, &AppWiring::takeScreenshotAndQuit);
+        }
     });
 }
 
@@ -182,9 +187,20 @@ void AppWiring::startSampleData() {
     connect(m_sampleData, &SampleData::finished, this, [this, session](bool ok, const QString& error) {
         m_window->statusBar()->showMessage(ok ? tr("Sample data created") : tr("Sample data failed: %1").arg(error),
                                            10000);
+        m_sampleDataDone = true;
+        if (!ok) m_exitCode = 1;
         session->refreshNow();
     });
     m_sampleData->start();
+}
+
+void AppWiring::takeScreenshotAndQuit() {
+    if (!m_window) return;
+    if (!m_window->grab().save(m_options.screenshot)) {
+        qWarning("cannot save the screenshot to %s", qPrintable(m_options.screenshot));
+        m_exitCode = 1;
+    }
+    quit();
 }
 
 void AppWiring::quit() {

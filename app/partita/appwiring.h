@@ -34,6 +34,7 @@ public:
         QString bootstrap;  // empty: the saved clusters, else the local cluster
         bool sampleData = false;
         bool exitWhenReady = false;  // quit once the first cluster's data is shown (startup benchmark)
+        QString screenshot;          // save the window here once the data (and sample data) is shown, then quit
     };
 
     // The local cluster's id in the window and in saved tabs.
@@ -65,6 +66,7 @@ private:
     void removeCluster(const QString& id);
     void watchFirstSnapshot(models::ClusterSession* session);
     void startSampleData();
+    void takeScreenshotAndQuit();
     void shutdown();
     void finishWhenStopped();
 
@@ -77,6 +79,8 @@ private:
     SavedClusters* m_savedClusters = nullptr;
     SampleData* m_sampleData = nullptr;
     bool m_sampleDataStarted = false;
+    bool m_sampleDataDone = false;
+    bool m_screenshotTaken = false;
     bool m_ready = false;
     bool m_shuttingDown = false;
     int m_exitCode = 0;

@@ -40,13 +40,19 @@ int main(int argc, char** argv) {
     QCommandLineOption exitWhenReady(
         QStringLiteral("exit-when-ready"),
         QApplication::translate("main", "Quit as soon as the first cluster's data is shown (for benchmarks)."));
+    QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a picture of the window once the data is shown, then quit."),
+        QApplication::translate("main", "file.png"));
+    parser.addOption(screenshot);
     parser.addOption(bootstrap);
     parser.addOption(sampleData);
     parser.addOption(startupTrace);
     parser.addOption(exitWhenReady);
     parser.process(app);
 
-    partita::app::AppWiring wiring({parser.value(bootstrap), parser.isSet(sampleData), parser.isSet(exitWhenReady)});
+    partita::app::AppWiring wiring(
+        {parser.value(bootstrap), parser.isSet(sampleData), parser.isSet(exitWhenReady), parser.value(screenshot)});
     QObject::connect(&wiring, &partita::app::AppWiring::finished, &app, &QApplication::exit, Qt::QueuedConnection);
     partita::app::SignalWatcher signals_;
     QObject::connect(&signals_, &partita::app::SignalWatcher::quitRequested, &wiring, &partita::app::AppWiring::quit);
