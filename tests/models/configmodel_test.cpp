@@ -56,16 +56,8 @@ private slots:
         QVERIFY(session.admin().has_value());
         client::Admin admin = *session.admin();
 
-        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-            client::NewTopic topic;
-            topic.name = "audit";
-            topic.numPartitions = 1;
-            topic.replicationFactor = 1;
-            topic.configs["retention.ms"] = "3600000";
-            admin.createTopics({topic}, {}, done);
-        });
-        QVERIFY(created.ok());
-        QVERIFY(client::firstFailure(created.value()).ok());
+        const QString created = tests::createTopic(admin, "audit", 1, {{"retention.ms", "3600000"}});
+        QVERIFY2(created.isEmpty(), qPrintable(created));
 
         ConfigModel* model = ConfigModel::create(&session, this);
         QVERIFY(model);

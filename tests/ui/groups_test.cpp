@@ -6,7 +6,6 @@
 
 #include "engine/client/admin.h"
 #include "engine/client/kafkaclient.h"
-#include "engine/client/producer.h"
 #include "models/clustersession.h"
 #include "models/grouplagmodel.h"
 #include "models/offsetresetplan.h"
@@ -141,27 +140,10 @@ private slots:
         QVERIFY(session.admin().has_value());
         client::Admin admin = *session.admin();
 
-        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-            client::NewTopic topic;
-            topic.name = kTopic;
-            topic.numPartitions = 2;
-            topic.replicationFactor = 1;
-            admin.createTopics({topic}, {}, done);
-        });
-        QVERIFY(created.ok());
-        QVERIFY(client::firstFailure(created.value()).ok());
-        {
-            auto producer = client::Producer::create(session.client());
-            QVERIFY(producer.ok());
-            for (int i = 0; i < 100; ++i) {
-                client::ProducerRecord record;
-                record.topic = kTopic;
-                record.partition = i % 2;
-                record.value = "v" + std::to_string(i);
-                QVERIFY(producer.value()->produce(record).ok());
-            }
-            QVERIFY(tests::waitForStatus([&](auto done) { producer.value()->flush(done); }).ok());
-        }
+        const QString created = tests::createTopic(admin, kTopic, 2);
+        QVERIFY2(created.isEmpty(), qPrintable(created));
+        const QString produced = tests::produceValues(session.client(), kTopic, 100, 2);
+        QVERIFY2(produced.isEmpty(), qPrintable(produced));
         // 50 records in each partition; the group committed 30 and 20: lag 20 + 30.
         auto committed = tests::waitFor<std::vector<client::PartitionStatus>>([&](auto done) {
             admin.alterConsumerGroupOffsets("billing", {{{kTopic, 0}, {30, -1, {}}}, {{kTopic, 1}, {20, -1, {}}}},

@@ -38,18 +38,6 @@ using partita::ui::MainWindow;
 
 namespace {
 
-void createTopic(client::Admin admin, const std::string& name, int partitions) {
-    auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-        client::NewTopic topic;
-        topic.name = name;
-        topic.numPartitions = partitions;
-        topic.replicationFactor = 1;
-        admin.createTopics({topic}, {}, done);
-    });
-    QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
-    QVERIFY(client::firstFailure(created.value()).ok());
-}
-
 // The topic names the topics panel shows, top to bottom.
 QStringList shownTopics(const ui::TopicsPanel* panel) {
     QStringList names;
@@ -86,8 +74,8 @@ private slots:
         ClusterSession session(quickConfig(partitad.bootstrap()));
         session.setRefreshInterval(1000);
         QVERIFY(session.admin().has_value());
-        createTopic(*session.admin(), "orders", 3);
-        createTopic(*session.admin(), "payments", 2);
+        QVERIFY(tests::createTopic(*session.admin(), "orders", 3).isEmpty());
+        QVERIFY(tests::createTopic(*session.admin(), "payments", 2).isEmpty());
 
         MainWindow window(&session, QStringLiteral("Test cluster"));
         window.show();
@@ -216,7 +204,7 @@ private slots:
         PartitadProcess partitad(dir.path());
         QVERIFY(partitad.start({"num.partitions=1"}));
         ClusterSession good(quickConfig(partitad.bootstrap()));
-        createTopic(*good.admin(), "side-a", 1);
+        QVERIFY(tests::createTopic(*good.admin(), "side-a", 1).isEmpty());
         ClusterSession broken(QStringLiteral("bootstrap.servers: missing port in 'nowhere'"));
 
         MainWindow window;

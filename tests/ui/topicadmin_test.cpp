@@ -7,7 +7,6 @@
 
 #include "engine/client/admin.h"
 #include "engine/client/kafkaclient.h"
-#include "engine/client/producer.h"
 #include "models/brokermodel.h"
 #include "models/clustersession.h"
 #include "models/configmodel.h"
@@ -99,28 +98,10 @@ private slots:
         QVERIFY(session.admin().has_value());
         client::Admin admin = *session.admin();
 
-        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-            client::NewTopic topic;
-            topic.name = "orders";
-            topic.numPartitions = 1;
-            topic.replicationFactor = 1;
-            topic.configs["retention.ms"] = "3600000";
-            admin.createTopics({topic}, {}, done);
-        });
-        QVERIFY(created.ok());
-        QVERIFY(client::firstFailure(created.value()).ok());
-        {
-            auto producer = client::Producer::create(session.client());
-            QVERIFY(producer.ok());
-            for (int i = 0; i < 20; ++i) {
-                client::ProducerRecord record;
-                record.topic = "orders";
-                record.partition = 0;
-                record.value = "v" + std::to_string(i);
-                QVERIFY(producer.value()->produce(record).ok());
-            }
-            QVERIFY(tests::waitForStatus([&](auto done) { producer.value()->flush(done); }).ok());
-        }
+        const QString created = tests::createTopic(admin, "orders", 1, {{"retention.ms", "3600000"}});
+        QVERIFY2(created.isEmpty(), qPrintable(created));
+        const QString produced = tests::produceValues(session.client(), "orders", 20, 1);
+        QVERIFY2(produced.isEmpty(), qPrintable(produced));
 
         TopicModel topics;
         connect(&session, &ClusterSession::snapshotReady, &topics, &TopicModel::setSnapshot);

@@ -1,6 +1,8 @@
 // The mock cluster process, peer tools, Admin fixture and config helpers of the client tests.
 #include "clienttestutil.h"
 
+#include "engine/client/producer.h"
+
 #include <QDeadlineTimer>
 #include <QStandardPaths>
 
@@ -141,6 +143,36 @@ void AdminFixture::stopCluster() {
     m_client.reset();
     if (m_broker) m_broker->stop();
     m_broker.reset();
+}
+
+QString createTopic(client::Admin admin, const std::string& name, int partitions,
+                    std::map<std::string, std::string> configs) {
+    client::NewTopic topic;
+    topic.name = name;
+    topic.numPartitions = partitions;
+    topic.replicationFactor = 1;
+    topic.configs = std::move(configs);
+    auto created = waitFor<std::vector<client::CreatedTopic>>(
+        [&](auto done) { admin.createTopics({topic}, {}, std::move(done)); });
+    if (!created.ok()) return QString::fromStdString(created.error().message);
+    const Status first = client::firstFailure(created.value());
+    return first.ok() ? QString() : QString::fromStdString(first.error().message);
+}
+
+QString produceValues(std::shared_ptr<client::KafkaClient> client, const std::string& topic, int count,
+                      int partitions) {
+    auto producer = client::Producer::create(std::move(client));
+    if (!producer.ok()) return QString::fromStdString(producer.error().message);
+    for (int i = 0; i < count; ++i) {
+        client::ProducerRecord record;
+        record.topic = topic;
+        record.partition = i % partitions;
+        record.value = "v" + std::to_string(i);
+        if (auto queued = producer.value()->produce(record); !queued.ok())
+            return QString::fromStdString(queued.error().message);
+    }
+    const Status flushed = waitForStatus([&](auto done) { producer.value()->flush(std::move(done)); });
+    return flushed.ok() ? QString() : QString::fromStdString(flushed.error().message);
 }
 
 client::ClientConfig clientConfig(const QString& bootstrap, std::map<std::string, std::string> extra) {

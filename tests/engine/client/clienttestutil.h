@@ -18,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,13 @@ bool kcatProduce(const QString& bootstrap, const QString& topic, int partition, 
                  const QStringList& extra = {});
 // "record-0" .. "record-<count-1>" to one partition with kcat.
 bool kcatProduceNumbered(const QString& bootstrap, const QString& topic, int partition, int count);
+
+// Creates one topic (replication factor 1); empty, or why it failed.
+QString createTopic(client::Admin admin, const std::string& name, int partitions,
+                    std::map<std::string, std::string> configs = {});
+// Produces "v0" .. "v<count-1>" with our producer, record i to partition i % partitions, and waits
+// for every delivery; empty, or why it failed.
+QString produceValues(std::shared_ptr<client::KafkaClient> client, const std::string& topic, int count, int partitions);
 
 bool contains(const std::string& text, const std::string& part);
 // The errors' messages joined, for a failure message.
