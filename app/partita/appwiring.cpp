@@ -100,10 +100,7 @@ void AppWiring::startLocalCluster() {
     startuptrace::mark("local cluster launched");
 
     addCluster(QString::fromLatin1(kLocalClusterId), tr("Local cluster"), m_localCluster->bootstrapServers());
-    m_localPanel = new ui::LocalClusterPanel;
-    m_window->addClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel, tr("Processes"), m_localPanel);
-    m_localController = new LocalClusterController(m_localCluster, m_localPanel, this);
-    connect(m_localController, &LocalClusterController::sampleDataRequested, this, &AppWiring::startSampleData);
+    addLocalPanel();
     if (!started) {
         m_localPanel->showError(tr("The local cluster could not start: %1").arg(m_localCluster->lastError()));
         m_window->showClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel);
@@ -133,9 +130,19 @@ void AppWiring::onLocalBootstrapChanged() {
     const QString id = QString::fromLatin1(kLocalClusterId);
     const QString bootstrap = m_localCluster->bootstrapServers();
     if (bootstrap.isEmpty() || !m_sessions.count(id)) return;
+    // The window deletes the cluster's panels with it: the controller goes first, then both anew.
+    delete m_localController;
+    m_localController = nullptr;
     removeCluster(id);
     addCluster(id, tr("Local cluster"), bootstrap);
-    m_window->addClusterPanel(id, kProcessesPanel, tr("Processes"), m_localPanel);
+    addLocalPanel();
+}
+
+void AppWiring::addLocalPanel() {
+    m_localPanel = new ui::LocalClusterPanel;
+    m_window->addClusterPanel(QString::fromLatin1(kLocalClusterId), kProcessesPanel, tr("Processes"), m_localPanel);
+    m_localController = new LocalClusterController(m_localCluster, m_localPanel, this);
+    connect(m_localController, &LocalClusterController::sampleDataRequested, this, &AppWiring::startSampleData);
 }
 
 void AppWiring::addCluster(const QString& id, const QString& name, const QString& bootstrap) {

@@ -59,6 +59,8 @@ private:
     void startLocalCluster();
     void onLocalBrokerState();
     void onLocalBootstrapChanged();
+    // The Processes panel under the local cluster, and its controller.
+    void addLocalPanel();
     // Adds a cluster to the window with a new session on `config` (an invalid one stays Lost with
     // the reason); `bootstrap` makes a plain-text config.
     void addCluster(const QString& id, const QString& name, Result<client::ClientConfig> config);
