@@ -56,6 +56,26 @@ const QString kPartitionsPrefix = QStringLiteral("partitions/");
 const QString kGroupPrefix = QStringLiteral("group/");
 const QString kExtraPrefix = QStringLiteral("extra/");
 
+// Splitters inside panels (the brokers panel's configs pane, ...) keep their sizes per kind of panel.
+QString splitterKey(const QWidget* panel, int index) {
+    return QStringLiteral("panelSplitters/%1/%2").arg(QLatin1String(panel->metaObject()->className())).arg(index);
+}
+
+void restorePanelSplitters(QWidget* panel) {
+    QSettings settings;
+    const auto splitters = panel->findChildren<QSplitter*>();
+    for (int i = 0; i < splitters.size(); ++i) {
+        const QByteArray state = settings.value(splitterKey(panel, i)).toByteArray();
+        if (!state.isEmpty()) splitters[i]->restoreState(state);
+    }
+}
+
+void savePanelSplitters(const QWidget* panel) {
+    QSettings settings;
+    const auto splitters = panel->findChildren<QSplitter*>();
+    for (int i = 0; i < splitters.size(); ++i) settings.setValue(splitterKey(panel, i), splitters[i]->saveState());
+}
+
 QString tabId(const QString& clusterId, const QString& key) {
     return clusterId + QLatin1Char('\t') + key;
 }
@@ -366,6 +386,7 @@ void MainWindow::activate(ClusterWorkspace* ws, QWidget* panel, const QString& k
         panel->setProperty(kKeyProperty, key);
         panel->setProperty(kTitleProperty, title);
         index = m_tabs->addTab(panel, m_workspaces.size() > 1 ? tr("%1 · %2").arg(ws->name(), title) : title);
+        restorePanelSplitters(panel);
         markLostTabs(ws);
     }
     m_tabs->setCurrentIndex(index);
@@ -454,6 +475,7 @@ void MainWindow::closeTab(int index) {
     QWidget* panel = m_tabs->widget(index);
     m_tabs->removeTab(index);
     if (!panel) return;
+    savePanelSplitters(panel);
     // The app's own panels live on for their navigator entry; the others are rebuilt on demand.
     if (m_extraPanels.contains(tabId(panel))) {
         panel->hide();
@@ -534,7 +556,10 @@ void MainWindow::saveSettings() const {
     settings.setValue(kStateKey, saveState());
     settings.setValue(kSplitterKey, m_splitter->saveState());
     QStringList tabs;
-    for (int i = 0; i < m_tabs->count(); ++i) tabs << tabId(m_tabs->widget(i));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        tabs << tabId(m_tabs->widget(i));
+        savePanelSplitters(m_tabs->widget(i));
+    }
     // Tabs of clusters not connected this time are kept for when they are.
     for (const QString& saved : m_savedTabs)
         if (!workspace(saved.section(QLatin1Char('\t'), 0, 0)) && !tabs.contains(saved)) tabs << saved;

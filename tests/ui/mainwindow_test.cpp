@@ -25,6 +25,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -195,6 +196,29 @@ private slots:
         QCOMPARE(restored, titles);
         QCOMPARE(again.tabs()->currentWidget(), again.partitionsPanel(QStringLiteral("orders")));
         QVERIFY(!again.brokersPanel());
+        QSettings().clear();
+    }
+
+    void panelSplittersAreRestored() {
+        QSettings().clear();
+        ClusterSession session(quickConfig(QStringLiteral("localhost:1")));
+        QList<int> sizes;
+        {
+            MainWindow window(&session, QStringLiteral("c"));
+            window.resize(1000, 700);
+            window.show();
+            auto* splitter = window.brokersPanel()->findChild<QSplitter*>();
+            QVERIFY(splitter);
+            splitter->setSizes({120, 480});
+            QTest::qWait(50);
+            sizes = splitter->sizes();
+            window.close();
+        }
+        MainWindow again(&session, QStringLiteral("c"));
+        again.resize(1000, 700);
+        again.show();
+        QTest::qWait(50);
+        QCOMPARE(again.brokersPanel()->findChild<QSplitter*>()->sizes(), sizes);
         QSettings().clear();
     }
 
