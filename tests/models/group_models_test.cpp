@@ -6,7 +6,6 @@
 
 #include "engine/client/admin.h"
 #include "engine/client/kafkaclient.h"
-#include "engine/client/producer.h"
 #include "models/clustersession.h"
 #include "models/grouplagmodel.h"
 #include "models/groupmodel.h"
@@ -75,30 +74,12 @@ private slots:
         QVERIFY(session.admin().has_value());
         client::Admin admin = *session.admin();
 
-        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-            client::NewTopic topic;
-            topic.name = kTopic;
-            topic.numPartitions = 2;
-            topic.replicationFactor = 1;
-            admin.createTopics({topic}, {}, done);
-        });
-        QVERIFY(created.ok());
-        QVERIFY(client::firstFailure(created.value()).ok());
+        const QString created = tests::createTopic(admin, kTopic, 2);
+        QVERIFY2(created.isEmpty(), qPrintable(created));
 
         // 100 records, half to each partition so both can hold the committed offsets below.
-        {
-            auto producer = client::Producer::create(session.client());
-            QVERIFY(producer.ok());
-            for (int i = 0; i < 100; ++i) {
-                client::ProducerRecord record;
-                record.topic = kTopic;
-                record.partition = i % 2;
-                record.key = "k" + std::to_string(i);
-                record.value = "v" + std::to_string(i);
-                QVERIFY(producer.value()->produce(record).ok());
-            }
-            QVERIFY(tests::waitForStatus([&](auto done) { producer.value()->flush(done); }).ok());
-        }
+        const QString produced = tests::produceValues(session.client(), kTopic, 100, 2);
+        QVERIFY2(produced.isEmpty(), qPrintable(produced));
         const std::map<int, qint64> ends = endOffsets(admin);
         QCOMPARE(int(ends.size()), 2);
         QCOMPARE(ends.at(0) + ends.at(1), qint64(100));
@@ -233,15 +214,8 @@ private slots:
         ClusterSession session(tests::clientConfig(partitad.bootstrap()));
         session.setRefreshInterval(60000);
         client::Admin admin = *session.admin();
-        auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-            client::NewTopic topic;
-            topic.name = kTopic;
-            topic.numPartitions = 2;
-            topic.replicationFactor = 1;
-            admin.createTopics({topic}, {}, done);
-        });
-        QVERIFY(created.ok());
-        QVERIFY(client::firstFailure(created.value()).ok());
+        const QString created = tests::createTopic(admin, kTopic, 2);
+        QVERIFY2(created.isEmpty(), qPrintable(created));
         QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), kTopic, 0, 50));
         QVERIFY(tests::kcatProduceNumbered(partitad.bootstrap(), kTopic, 1, 50));
         auto commit = [&](const std::string& group, qint64 at0, qint64 at1) {

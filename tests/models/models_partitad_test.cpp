@@ -22,15 +22,8 @@ using partita::tests::PartitadProcess;
 namespace {
 
 void createTopic(client::Admin admin, const std::string& name, int partitions) {
-    auto created = tests::waitFor<std::vector<client::CreatedTopic>>([&](auto done) {
-        client::NewTopic topic;
-        topic.name = name;
-        topic.numPartitions = partitions;
-        topic.replicationFactor = 1;
-        admin.createTopics({topic}, {}, done);
-    });
-    QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
-    QVERIFY(client::firstFailure(created.value()).ok());
+    const QString created = tests::createTopic(admin, name, partitions);
+    QVERIFY2(created.isEmpty(), qPrintable(created));
 }
 
 void deleteTopic(client::Admin admin, const std::string& name) {
