@@ -161,8 +161,9 @@ public:
         });
     }
 
-    std::shared_ptr<const ClusterMetadata> metadata() const {
+    std::shared_ptr<const ClusterMetadata> metadata() {
         std::lock_guard lock(m_mutex);
+        applyStaleLeaders();
         return m_metadata;
     }
 
@@ -196,6 +197,7 @@ public:
             std::shared_ptr<const ClusterMetadata> snapshot;
             {
                 std::lock_guard lock(self->m_mutex);
+                self->applyStaleLeaders();  // a partial answer keeps the other topics as invalidated
                 auto merged = std::make_shared<ClusterMetadata>(
                     ClusterMetadata::fromResponse(response, allTopics, self->m_metadata.get()));
                 for (const auto& b : merged->brokers) self->m_addresses[b.nodeId] = HostPort{b.host, uint16_t(b.port)};
@@ -225,16 +227,57 @@ public:
                 io, [done = std::move(done), snapshot = std::move(snapshot)]() mutable { done(std::move(snapshot)); });
             return;
         }
-        fetchMetadata(std::move(topics), false, Clock::now() + requestTimeout(), std::move(done));
+        {
+            std::lock_guard lock(m_mutex);
+            m_lookups.push_back({std::move(topics), std::move(done)});
+            if (m_lookupInFlight) return;  // the answer in flight starts the next batch
+            m_lookupInFlight = true;
+        }
+        startLookups();
+    }
+
+    // Every lookup queued since the last one went out, in one Metadata request: each answer is
+    // merged into a copy of the whole cache (O(partitions known)), so a producer meeting
+    // thousands of new topics must not cost one merge per topic.
+    void startLookups() {
+        auto batch = std::make_shared<std::vector<Lookup>>();
+        {
+            std::lock_guard lock(m_mutex);
+            batch->swap(m_lookups);
+            if (batch->empty()) {
+                m_lookupInFlight = false;
+                return;
+            }
+        }
+        std::set<std::string> names;
+        for (const Lookup& lookup : *batch) names.insert(lookup.topics.begin(), lookup.topics.end());
+        fetchMetadata(std::vector<std::string>(names.begin(), names.end()), false, Clock::now() + requestTimeout(),
+                      [self = shared_from_this(), batch](Result<std::shared_ptr<const ClusterMetadata>> result) {
+                          for (Lookup& lookup : *batch) lookup.done(result);
+                          self->startLookups();
+                      });
     }
 
     void invalidateLeader(const std::string& topic, int32_t partition) {
         std::lock_guard lock(m_mutex);
         const PartitionInfo* known = m_metadata->partition(topic, partition);
         if (known == nullptr || known->leader < 0) return;
+        m_staleLeaders.emplace(topic, partition);
+    }
+
+    // Applies the invalidations noted since the last read in one copy of the snapshot: copying it
+    // is O(partitions known), and a producer or consumer answered NOT_LEADER_OR_FOLLOWER for
+    // thousands of partitions invalidates them one by one. Needs m_mutex.
+    void applyStaleLeaders() {
+        if (m_staleLeaders.empty()) return;
         auto copy = std::make_shared<ClusterMetadata>(*m_metadata);
-        for (auto& p : copy->topics[topic].partitions)
-            if (p.partition == partition) p.leader = -1;
+        for (const auto& [topic, partition] : m_staleLeaders) {
+            auto it = copy->topics.find(topic);
+            if (it == copy->topics.end()) continue;
+            for (auto& p : it->second.partitions)
+                if (p.partition == partition) p.leader = -1;
+        }
+        m_staleLeaders.clear();
         m_metadata = std::move(copy);
     }
 
@@ -270,6 +313,11 @@ public:
     std::chrono::milliseconds requestTimeout() const { return std::chrono::milliseconds(m_config.requestTimeoutMs); }
 
 private:
+    struct Lookup {
+        std::vector<std::string> topics;
+        MetadataCallback done;
+    };
+
     struct NodeHealth {
         int failures = 0;
         Clock::time_point retryAt{};
@@ -605,6 +653,9 @@ private:
     std::map<int32_t, HostPort> m_addresses;
     std::shared_ptr<const ClusterMetadata> m_metadata = std::make_shared<ClusterMetadata>();
     std::set<std::string> m_watchedTopics;
+    std::set<std::pair<std::string, int32_t>> m_staleLeaders;  // invalidated, not yet applied to m_metadata
+    std::vector<Lookup> m_lookups;                             // metadataFor calls waiting for the next batched request
+    bool m_lookupInFlight = false;
     std::map<std::pair<int, std::string>, int32_t> m_coordinators;
     std::set<std::shared_ptr<asio::steady_timer>> m_retryTimers;  // requests waiting out a backoff
     size_t m_nextBootstrap = 0;

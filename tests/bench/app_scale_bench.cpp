@@ -3,7 +3,7 @@
 // the background with the GUI thread's largest stall, and peak resident memory.
 //
 //   app_scale_bench -b HOST:PORT [--topics 10000] [--partitions 5] [--groups 2000] [--runs 5]
-//                   [--records 10] [--skip-setup | --setup-only]
+//                   [--records 10] [--no-create] [--prefix scale] [--skip-setup | --setup-only]
 //
 // Creates the topics (Admin createTopics in batches), produces 10 records to each partition of
 // the topics the groups commit to, and commits offset 0 for every group (Admin alter offsets on
@@ -46,13 +46,17 @@ struct Options {
     int runs = 5;
     bool setup = true;
     bool setupOnly = false;
-    int records = 10;  // per partition of the topics the groups commit to
+    bool createTopics = true;  // --no-create: the topics exist already (an earlier --setup-only)
+    int records = 10;          // per partition of the topics the groups commit to
 };
+
+// --prefix: a fresh set of topics and groups on the same cluster.
+std::string g_prefix = "scale";
 
 std::string topicName(int i) {
     char name[32];
-    std::snprintf(name, sizeof name, "scale-%05d", i);
-    return name;
+    std::snprintf(name, sizeof name, "-%05d", i);
+    return g_prefix + name;
 }
 
 double ms(const QElapsedTimer& t) {
@@ -107,7 +111,7 @@ bool setUp(const Options& o, client::Admin admin) {
     QElapsedTimer t;
     t.start();
     const int batch = 500;
-    const int batches = (o.topics + batch - 1) / batch;
+    const int batches = o.createTopics ? (o.topics + batch - 1) / batch : 0;
     runAll(
         batches, 2,
         [&](int b, std::function<void(bool)> done) {
@@ -157,7 +161,7 @@ bool setUp(const Options& o, client::Admin admin) {
         [&](int g, std::function<void(bool)> done) {
             std::map<client::TopicPartition, client::OffsetAndMetadata> offsets;
             for (int p = 0; p < o.partitions; ++p) offsets[{topicName(g % lagTopics), p}] = {0, -1, {}};
-            admin.alterConsumerGroupOffsets("scale-group-" + std::to_string(g), std::move(offsets),
+            admin.alterConsumerGroupOffsets(g_prefix + "-group-" + std::to_string(g), std::move(offsets),
                                             [done](Result<std::vector<client::PartitionStatus>> r) {
                                                 done(r.ok() && client::firstFailure(r.value()).ok());
                                             });
@@ -207,11 +211,17 @@ int main(int argc, char** argv) {
             o.setup = false;
         else if (a == "--setup-only")
             o.setupOnly = true;
+        else if (a == "--records")
+            o.records = next.toInt(), ++i;
+        else if (a == "--no-create")
+            o.createTopics = false;
+        else if (a == "--prefix")
+            g_prefix = next.toStdString(), ++i;
     }
     if (o.bootstrap.isEmpty()) {
         std::fprintf(stderr,
                      "usage: app_scale_bench -b HOST:PORT [--topics N] [--partitions N] [--groups N] "
-                     "[--runs N] [--skip-setup | --setup-only]\n");
+                     "[--runs N] [--records N] [--no-create] [--prefix P] [--skip-setup | --setup-only]\n");
         return 2;
     }
 
