@@ -184,15 +184,28 @@ Result<uint16_t> TcpServer::listen(const std::string& host, uint16_t port, const
     asio::co_spawn(
         m_io,
         [this, listener]() -> asio::awaitable<void> {
+            uint64_t failedAccepts = 0;  // in a row
             for (;;) {
                 // Each connection gets its own strand; the acceptor hands the socket over to it.
                 tcp::socket socket(asio::make_strand(m_io));
                 auto [error] = co_await listener->acceptor.async_accept(socket, asio::as_tuple(asio::use_awaitable));
                 if (error) {
                     if (error == asio::error::operation_aborted || !listener->acceptor.is_open()) co_return;
-                    spdlog::warn("accept on {}: {}", listener->name, error.message());
+                    // Out of file descriptors the connection stays in the backlog and accept fails
+                    // again at once: without a pause this loop would spin (and log) flat out.
+                    const bool outOfFiles = error == asio::error::no_descriptors || error.value() == ENFILE;
+                    if (failedAccepts++ % 100 == 0)
+                        spdlog::warn("accept on {}: {}{}", listener->name, error.message(),
+                                     outOfFiles ? " (raise the open files limit, ulimit -n: each partition keeps its "
+                                                  "active segment's files open)"
+                                                : "");
+                    if (outOfFiles) {
+                        asio::steady_timer pause(m_io, std::chrono::milliseconds(100));
+                        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+                    }
                     continue;
                 }
+                failedAccepts = 0;
                 socket.set_option(tcp::no_delay(true));
                 boost::system::error_code peerError;
                 auto peer = socket.remote_endpoint(peerError);
