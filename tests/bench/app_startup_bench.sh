@@ -7,9 +7,9 @@ set -euo pipefail
 BUILD=${1:-build}
 RUNS=${RUNS:-7}
 APP="$BUILD/bin/partita"
-[ -x "$APP" ] || { echo "build partita first (cmake --build $BUILD --target partita partitad)" >&2; exit 1; }
+bench_require app_startup_bench "$APP" "$BUILD/bin/partitad"
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+. "$(dirname "$0")/benchlib.sh"
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

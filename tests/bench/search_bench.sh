@@ -20,23 +20,12 @@ partitions=${PARTITIONS:-4}
 repeats=${REPEATS:-3}
 bench="$build/bin/search_bench"
 perf="$build/peers/perf"
-for needed in "$build/bin/partitad" "$bench" "$perf"; do
-  [ -x "$needed" ] || { echo "missing $needed (see the header of $0)" >&2; exit 2; }
-done
-work=$(mktemp -d "$build/search-bench.XXXXXX")
-cleanup() { kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else print a[int((NR+1)/2)]}'; }
+. "$here/benchlib.sh"
+bench_require search_bench "$build/bin/partitad" "$bench" "$perf"
+bench_workdir "$build" search-bench
+bench_partitad "$build" "num.partitions=$partitions"
+bs=$bootstrap
 result() { grep -o "$2=[0-9.]*" <<< "$1" | head -1 | cut -d= -f2; }
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/partitad"
-printf 'node.id=1\nlisteners=PLAINTEXT://127.0.0.1:%s\nlog.dirs=%s/partitad/data\nnum.partitions=%s\n' \
-  "$port" "$work" "$partitions" > "$work/partitad/server.properties"
-"$build/bin/partitad" "$work/partitad/server.properties" > "$work/partitad.log" 2>&1 &
-for _ in $(seq 100); do grep -q "started;" "$work/partitad.log" 2>/dev/null && break; sleep 0.1; done
-bs="127.0.0.1:$port"
 topic=orders
 
 out=$("$bench" "$bs" "$topic" produce "$msgs" "$size" "$partitions" 2>&1)
