@@ -7,9 +7,9 @@ set -euo pipefail
 BUILD=${1:-build}
 RUNS=${RUNS:-7}
 APP="$BUILD/bin/partita"
+. "$(dirname "$0")/benchlib.sh"
 bench_require app_startup_bench "$APP" "$BUILD/bin/partitad"
 
-. "$(dirname "$0")/benchlib.sh"
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
