@@ -1,0 +1,1 @@
+# messages area tests (issue 10): files added by its owner.

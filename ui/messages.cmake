@@ -1,0 +1,1 @@
+# messages area (issue 10): files added by its owner.
