@@ -53,6 +53,52 @@ std::vector<int32_t> idsFrom(const json::value& value) {
     return out;
 }
 
+json::object topicToJson(const TopicInfo& topic) {
+    json::object t;
+    t["name"] = topic.name;
+    t["id"] = toHex(topic.id);
+    t["internal"] = topic.internal;
+    json::object configs;
+    for (const auto& [key, value] : topic.configs) configs[key] = value;
+    t["configs"] = std::move(configs);
+    json::array partitions;
+    for (const PartitionInfo& p : topic.partitions) {
+        partitions.push_back(json::object{{"partition", p.partition},
+                                          {"leader", p.leader},
+                                          {"leaderEpoch", p.leaderEpoch},
+                                          {"replicas", toJson(p.replicas)},
+                                          {"isr", toJson(p.isr)}});
+    }
+    t["partitions"] = std::move(partitions);
+    return t;
+}
+
+// Throws (Boost.JSON) on a missing or mistyped field; nullopt for a bad topic id.
+std::optional<TopicInfo> topicFromJson(const json::value& t) {
+    TopicInfo topic;
+    topic.name = json::value_to<std::string>(t.at("name"));
+    auto id = fromHex(json::value_to<std::string>(t.at("id")));
+    if (!id) return std::nullopt;
+    topic.id = *id;
+    topic.internal = t.at("internal").as_bool();
+    for (const auto& [key, value] : t.at("configs").as_object()) {
+        topic.configs[std::string(key)] = json::value_to<std::string>(value);
+    }
+    for (const json::value& p : t.at("partitions").as_array()) {
+        PartitionInfo partition;
+        partition.partition = int32_t(p.at("partition").to_number<int64_t>());
+        partition.leader = int32_t(p.at("leader").to_number<int64_t>());
+        partition.leaderEpoch = int32_t(p.at("leaderEpoch").to_number<int64_t>());
+        partition.replicas = idsFrom(p.at("replicas"));
+        partition.isr = idsFrom(p.at("isr"));
+        topic.partitions.push_back(std::move(partition));
+    }
+    return topic;
+}
+
+// The change log never shrinks below this before a new snapshot takes it in.
+constexpr uint64_t kMinChangeLogBytes = 1 << 20;
+
 Error notFound(const std::string& name) {
     return makeError(ErrorKind::InvalidArgument, "unknown topic " + name);
 }
@@ -67,74 +113,127 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::open(const std::string& pa
 }
 
 Status MetadataStore::load() {
-    if (!std::filesystem::exists(m_path)) return {};
-    std::ifstream in(m_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    json::value root = json::parse(text.str(), ec);
-    auto corrupt = [this](const std::string& why) { return makeError(ErrorKind::Corrupt, m_path + ": " + why); };
-    if (ec || !root.is_object()) return corrupt("not a JSON object");
-    try {
-        // Files from before producer ids were handed out have no such field.
-        if (const json::value* next = root.as_object().if_contains("nextProducerId")) {
-            m_nextProducerId = next->to_number<int64_t>();
-        }
-        for (const json::value& t : root.at("topics").as_array()) {
-            TopicInfo topic;
-            topic.name = json::value_to<std::string>(t.at("name"));
-            auto id = fromHex(json::value_to<std::string>(t.at("id")));
-            if (!id) return corrupt("bad topic id of " + topic.name);
-            topic.id = *id;
-            topic.internal = t.at("internal").as_bool();
-            for (const auto& [key, value] : t.at("configs").as_object()) {
-                topic.configs[std::string(key)] = json::value_to<std::string>(value);
+    if (std::filesystem::exists(m_path)) {
+        std::ifstream in(m_path);
+        std::stringstream text;
+        text << in.rdbuf();
+        m_snapshotBytes = text.str().size();
+        boost::system::error_code ec;
+        json::value root = json::parse(text.str(), ec);
+        auto corrupt = [this](const std::string& why) { return makeError(ErrorKind::Corrupt, m_path + ": " + why); };
+        if (ec || !root.is_object()) return corrupt("not a JSON object");
+        try {
+            // Files from before producer ids were handed out (or before the change log) lack these.
+            if (const json::value* next = root.as_object().if_contains("nextProducerId")) {
+                m_nextProducerId = next->to_number<int64_t>();
             }
-            for (const json::value& p : t.at("partitions").as_array()) {
-                PartitionInfo partition;
-                partition.partition = int32_t(p.at("partition").to_number<int64_t>());
-                partition.leader = int32_t(p.at("leader").to_number<int64_t>());
-                partition.leaderEpoch = int32_t(p.at("leaderEpoch").to_number<int64_t>());
-                partition.replicas = idsFrom(p.at("replicas"));
-                partition.isr = idsFrom(p.at("isr"));
-                topic.partitions.push_back(std::move(partition));
+            if (const json::value* sequence = root.as_object().if_contains("sequence")) {
+                m_sequence = sequence->to_number<uint64_t>();
             }
-            m_topics[topic.name] = std::move(topic);
+            for (const json::value& t : root.at("topics").as_array()) {
+                auto topic = topicFromJson(t);
+                if (!topic) return corrupt("bad topic id of " + json::value_to<std::string>(t.at("name")));
+                m_topics[topic->name] = std::move(*topic);
+            }
+        } catch (const std::exception& e) {
+            // Boost.JSON reports a missing or mistyped field by throwing; it stays in here.
+            return corrupt(e.what());
         }
-    } catch (const std::exception& e) {
-        // Boost.JSON reports a missing or mistyped field by throwing; it stays in here.
-        return corrupt(e.what());
+    }
+    return replayChangeLog();
+}
+
+Status MetadataStore::replayChangeLog() {
+    const std::string path = changeLogPath();
+    if (!std::filesystem::exists(path)) return {};
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    m_changeLogBytes = text.size();
+    size_t start = 0;
+    while (start < text.size()) {
+        const size_t end = text.find('\n', start);
+        // A last line without its newline is a write a crash cut short: that change was never
+        // acknowledged, so it is dropped (and overwritten by the next append).
+        if (end == std::string::npos) {
+            m_changeLogBytes = start;
+            break;
+        }
+        const std::string_view line(text.data() + start, end - start);
+        auto corrupt = [&](const std::string& why) {
+            return makeError(ErrorKind::Corrupt, path + " at byte " + std::to_string(start) + ": " + why);
+        };
+        boost::system::error_code ec;
+        json::value change = json::parse(line, ec);
+        if (ec || !change.is_object()) return corrupt("not a JSON object");
+        try {
+            const auto sequence = change.at("sequence").to_number<uint64_t>();
+            if (sequence > m_sequence) {
+                auto topic = topicFromJson(change.at("createTopic"));
+                if (!topic) return corrupt("bad topic id");
+                m_topics[topic->name] = std::move(*topic);
+                m_sequence = sequence;
+            }
+        } catch (const std::exception& e) {
+            return corrupt(e.what());
+        }
+        start = end + 1;
     }
     return {};
 }
 
-Status MetadataStore::persistLocked() const {
+Status MetadataStore::persistLocked() {
     json::array topics;
-    for (const auto& [name, topic] : m_topics) {
-        json::object t;
-        t["name"] = topic.name;
-        t["id"] = toHex(topic.id);
-        t["internal"] = topic.internal;
-        json::object configs;
-        for (const auto& [key, value] : topic.configs) configs[key] = value;
-        t["configs"] = std::move(configs);
-        json::array partitions;
-        for (const PartitionInfo& p : topic.partitions) {
-            partitions.push_back(json::object{{"partition", p.partition},
-                                              {"leader", p.leader},
-                                              {"leaderEpoch", p.leaderEpoch},
-                                              {"replicas", toJson(p.replicas)},
-                                              {"isr", toJson(p.isr)}});
-        }
-        t["partitions"] = std::move(partitions);
-        topics.push_back(std::move(t));
-    }
+    for (const auto& [name, topic] : m_topics) topics.push_back(topicToJson(topic));
     json::object root{{"version", 1},
                       {"clusterId", m_clusterId},
                       {"nextProducerId", m_nextProducerId},
+                      {"sequence", m_sequence},
                       {"topics", std::move(topics)}};
     std::string text = json::serialize(root);
-    return storage::writeFileAtomically(m_path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    if (Status st =
+            storage::writeFileAtomically(m_path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+        !st)
+        return st;
+    m_snapshotBytes = text.size();
+    // The snapshot holds every change up to m_sequence; a log left behind by a crash here is
+    // skipped on load by its sequence numbers.
+    std::error_code ignored;
+    std::filesystem::remove(changeLogPath(), ignored);
+    m_changeLogBytes = 0;
+    return {};
+}
+
+Status MetadataStore::recordCreatedLocked(const TopicInfo& topic) {
+    if (m_changeLogBytes >= std::max(kMinChangeLogBytes, m_snapshotBytes)) return persistLocked();
+    const uint64_t sequence = m_sequence + 1;
+    const std::string line =
+        json::serialize(json::object{{"sequence", sequence}, {"createTopic", topicToJson(topic)}}) + "\n";
+    auto log = storage::FileHandle::open(changeLogPath(), storage::FileHandle::Mode::CreateReadWrite);
+    Status written = log.ok() ? Status{} : Status(log.error());
+    // Bytes past the last whole change (a torn line found at load, or a failed append) go first,
+    // so the file is only ever whole lines.
+    if (written.ok()) {
+        auto size = log->size();
+        written = !size.ok()                 ? Status(size.error())
+                  : *size > m_changeLogBytes ? log->truncate(m_changeLogBytes)
+                                             : Status{};
+    }
+    if (written.ok())
+        written = log->writeAt(m_changeLogBytes, std::span(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
+    if (written.ok()) written = log->dataSync();
+    // A new file's name must survive a crash too.
+    if (written.ok() && m_changeLogBytes == 0)
+        written = storage::syncDirectory(std::filesystem::absolute(m_path).parent_path().string());
+    if (!written.ok()) {
+        // A full snapshot records the change instead (and removes the log).
+        ++m_sequence;
+        return persistLocked();
+    }
+    m_sequence = sequence;
+    m_changeLogBytes += line.size();
+    return {};
 }
 
 Result<int64_t> MetadataStore::allocateProducerIds(int32_t count) {
@@ -227,7 +326,7 @@ Result<TopicInfo> MetadataStore::createTopic(const std::string& name,
         topic.partitions.push_back(std::move(partition));
     }
     m_topics[name] = topic;
-    if (Status st = persistLocked(); !st) {
+    if (Status st = recordCreatedLocked(topic); !st) {
         m_topics.erase(name);
         return st.error();
     }

@@ -93,7 +93,14 @@ private:
     MetadataStore(std::string path, std::string clusterId, int32_t controllerId)
         : m_path(std::move(path)), m_clusterId(std::move(clusterId)), m_controllerId(controllerId) {}
     Status load();
-    Status persistLocked() const;
+    Status replayChangeLog();
+    // Writes the whole state as a new snapshot and empties the change log.
+    Status persistLocked();
+    // Records a created topic: one line appended to the change log, which is cheap however many
+    // topics there are (a snapshot is O(topics), and 10,000 creates made it quadratic); once the log
+    // has grown as large as the snapshot, a new snapshot replaces both.
+    Status recordCreatedLocked(const TopicInfo& topic);
+    std::string changeLogPath() const { return m_path + ".log"; }
 
     const std::string m_path;
     const std::string m_clusterId;
@@ -102,6 +109,11 @@ private:
     std::map<int32_t, BrokerInfo> m_brokers;
     std::map<std::string, TopicInfo> m_topics;
     int64_t m_nextProducerId = 0;
+    // Numbers the changes: the snapshot says up to which one it holds, so the lines of a change log
+    // it already includes (a crash between writing it and emptying the log) are not applied twice.
+    uint64_t m_sequence = 0;
+    uint64_t m_snapshotBytes = 0;
+    uint64_t m_changeLogBytes = 0;
 };
 
 }  // namespace partita::cluster
