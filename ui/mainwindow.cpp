@@ -8,6 +8,7 @@
 #include "ui/grouppanel.h"
 #include "ui/groupspanel.h"
 #include "ui/icons.h"
+#include "ui/messagebrowserpanel.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
 #include "ui/theme.h"
@@ -54,6 +55,7 @@ const QString kTopicsKey = QStringLiteral("topics");
 const QString kGroupsKey = QStringLiteral("groups");
 const QString kPartitionsPrefix = QStringLiteral("partitions/");
 const QString kGroupPrefix = QStringLiteral("group/");
+const QString kMessagesPrefix = QStringLiteral("messages/");
 const QString kExtraPrefix = QStringLiteral("extra/");
 
 // Splitters inside panels (the brokers panel's configs pane, ...) keep their sizes per kind of panel.
@@ -346,6 +348,8 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
             const QString id = ws->id();
             connect(ws->topicsPanel, &TopicsPanel::openPartitionsRequested, this,
                     [this, id](const QString& topic) { showPartitions(topic, id); });
+            connect(ws->topicsPanel, &TopicsPanel::openMessagesRequested, this,
+                    [this, id](const QString& topic) { showMessages(topic, id); });
         }
         activate(ws, ws->topicsPanel, key, tr("Topics"));
     } else if (key == kGroupsKey) {
@@ -361,6 +365,11 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
         QWidget* panel = findTab(ws->id(), key);
         if (!panel) panel = new PartitionsPanel(ws->session(), topic, m_tabs);
         activate(ws, panel, key, tr("Partitions: %1").arg(topic));
+    } else if (key.startsWith(kMessagesPrefix)) {
+        const QString topic = key.mid(kMessagesPrefix.size());
+        QWidget* panel = findTab(ws->id(), key);
+        if (!panel) panel = new MessageBrowserPanel(ws->session(), topic, m_tabs);
+        activate(ws, panel, key, tr("Messages: %1").arg(topic));
     } else if (key.startsWith(kGroupPrefix)) {
         const QString groupId = key.mid(kGroupPrefix.size());
         QWidget* panel = findTab(ws->id(), key);
@@ -437,6 +446,18 @@ PartitionsPanel* MainWindow::showPartitions(const QString& topic, const QString&
     if (!ws) return nullptr;
     openTab(ws, kPartitionsPrefix + topic);
     return partitionsPanel(topic, ws->id());
+}
+
+MessageBrowserPanel* MainWindow::showMessages(const QString& topic, const QString& clusterId) {
+    ClusterWorkspace* ws = workspace(clusterId);
+    if (!ws) return nullptr;
+    openTab(ws, kMessagesPrefix + topic);
+    return messagesPanel(topic, ws->id());
+}
+
+MessageBrowserPanel* MainWindow::messagesPanel(const QString& topic, const QString& clusterId) const {
+    ClusterWorkspace* ws = workspace(clusterId);
+    return ws ? qobject_cast<MessageBrowserPanel*>(findTab(ws->id(), kMessagesPrefix + topic)) : nullptr;
 }
 
 GroupPanel* MainWindow::showGroup(const QString& groupId, const QString& clusterId) {

@@ -27,6 +27,7 @@ class BrokersPanel;
 class ClusterWorkspace;
 class GroupPanel;
 class GroupsPanel;
+class MessageBrowserPanel;
 class PartitionsPanel;
 class QuickSwitcher;
 class TopicsPanel;
@@ -66,6 +67,7 @@ public:
     BrokersPanel* brokersPanel(const QString& clusterId = {}) const;
     TopicsPanel* topicsPanel(const QString& clusterId = {}) const;
     PartitionsPanel* partitionsPanel(const QString& topic, const QString& clusterId = {}) const;
+    MessageBrowserPanel* messagesPanel(const QString& topic, const QString& clusterId = {}) const;
     GroupsPanel* groupsPanel(const QString& clusterId = {}) const;
     GroupPanel* groupPanel(const QString& groupId, const QString& clusterId = {}) const;
 
@@ -78,6 +80,8 @@ public slots:
     void showBrokers(const QString& clusterId = {});
     void showTopics(const QString& clusterId = {});
     PartitionsPanel* showPartitions(const QString& topic, const QString& clusterId = {});
+    // The message browser of a topic (opened at its last 500 messages).
+    MessageBrowserPanel* showMessages(const QString& topic, const QString& clusterId = {});
     void showGroups(const QString& clusterId = {});
     // nullptr when the session has no Admin (an invalid config).
     GroupPanel* showGroup(const QString& groupId, const QString& clusterId = {});

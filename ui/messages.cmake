@@ -1,1 +1,4 @@
 # messages area (issue 10): files added by its owner.
+target_sources(partita_ui PRIVATE
+  messagebrowserpanel.cpp messagebrowserpanel.h
+)

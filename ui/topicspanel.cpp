@@ -43,6 +43,7 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
       m_addPartitionsAction(new QAction(tr("Add partitions…"), this)),
       m_configsAction(new QAction(tr("Configs…"), this)),
       m_purgeAction(new QAction(tr("Purge…"), this)),
+      m_messagesAction(new QAction(tr("Messages"), this)),
       m_status(new QLabel(this)) {
     m_proxy->setSourceModel(model);
 
@@ -70,12 +71,17 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
     m_addPartitionsAction->setToolTip(tr("Add partitions to the selected topic"));
     m_configsAction->setToolTip(tr("Show and edit the selected topic's configs"));
     m_purgeAction->setToolTip(tr("Delete every record of the selected topic, keeping the topic"));
-    for (QAction* action : {m_newAction, m_configsAction, m_addPartitionsAction, m_purgeAction, m_deleteAction}) {
+    m_messagesAction->setShortcut(QKeySequence(tr("Ctrl+M")));
+    m_messagesAction->setToolTip(tr("Browse the selected topic's messages (%1)")
+                                     .arg(m_messagesAction->shortcut().toString(QKeySequence::NativeText)));
+    for (QAction* action :
+         {m_messagesAction, m_newAction, m_configsAction, m_addPartitionsAction, m_purgeAction, m_deleteAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
         m_toolBar->addAction(action);
         m_view->addAction(action);
     }
+    m_toolBar->insertSeparator(m_newAction);
     m_toolBar->insertSeparator(m_deleteAction);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_newAction, &QAction::triggered, this, &TopicsPanel::newTopic);
@@ -83,6 +89,9 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
     connect(m_addPartitionsAction, &QAction::triggered, this, &TopicsPanel::addPartitionsToSelected);
     connect(m_configsAction, &QAction::triggered, this, &TopicsPanel::showSelectedConfigs);
     connect(m_purgeAction, &QAction::triggered, this, &TopicsPanel::purgeSelected);
+    connect(m_messagesAction, &QAction::triggered, this, [this] {
+        if (!selectedTopic().isEmpty()) emit openMessagesRequested(selectedTopic());
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TopicsPanel::updateActions);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &TopicsPanel::updateActions);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &TopicsPanel::updateActions);
@@ -150,6 +159,7 @@ void TopicsPanel::updateActions() {
     m_addPartitionsAction->setEnabled(selected);
     m_configsAction->setEnabled(selected);
     m_purgeAction->setEnabled(selected);
+    m_messagesAction->setEnabled(selected);
 }
 
 void TopicsPanel::showStatus(const QString& text, bool error) {

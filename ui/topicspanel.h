@@ -49,6 +49,7 @@ public:
     QAction* addPartitionsAction() const { return m_addPartitionsAction; }
     QAction* configsAction() const { return m_configsAction; }
     QAction* purgeAction() const { return m_purgeAction; }
+    QAction* messagesAction() const { return m_messagesAction; }
     // The outcome of the last purge (or other action finished outside a dialog).
     QLabel* statusLabel() const { return m_status; }
 
@@ -72,6 +73,8 @@ public slots:
 
 signals:
     void openPartitionsRequested(const QString& topic);
+    // Browse the selected topic's messages (Messages… or Ctrl+M).
+    void openMessagesRequested(const QString& topic);
 
 private:
     void updateActions();
@@ -90,6 +93,7 @@ private:
     QAction* m_addPartitionsAction;
     QAction* m_configsAction;
     QAction* m_purgeAction;
+    QAction* m_messagesAction;
     QLabel* m_status;
 };
 

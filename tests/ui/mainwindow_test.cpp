@@ -10,6 +10,7 @@
 #include "ui/brokerspanel.h"
 #include "ui/groupspanel.h"
 #include "ui/mainwindow.h"
+#include "ui/messagebrowserpanel.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
 #include "ui/topicfilterproxy.h"
@@ -264,6 +265,16 @@ private slots:
         QTest::keyClick(switcher->lineEdit(), Qt::Key_Return);
         QVERIFY(window.partitionsPanel(QStringLiteral("side-a"), QStringLiteral("a")));
         QCOMPARE(window.tabs()->currentWidget(), window.partitionsPanel(QStringLiteral("side-a"), QStringLiteral("a")));
+
+        // The topics panel's Messages action opens the topic's message browser in a tab of its own.
+        ui::TopicsPanel* topicsA = window.topicsPanel(QStringLiteral("a"));
+        QVERIFY(topicsA->selectTopic(QStringLiteral("side-a")));
+        QVERIFY(topicsA->messagesAction()->isEnabled());
+        topicsA->messagesAction()->trigger();
+        ui::MessageBrowserPanel* messages = window.messagesPanel(QStringLiteral("side-a"), QStringLiteral("a"));
+        QVERIFY(messages);
+        QCOMPARE(window.tabs()->currentWidget(), messages);
+        QCOMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Dev · Messages: side-a"));
 
         // Removing a cluster closes its tabs only.
         window.removeCluster(QStringLiteral("b"));
