@@ -8,12 +8,23 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <system_error>
 
 namespace partita::security {
 
 namespace {
+
+// Whether a PEM file holds an encrypted private key (PKCS#8 "ENCRYPTED PRIVATE KEY" or the
+// legacy "Proc-Type: 4,ENCRYPTED" header).
+bool isEncryptedPem(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    for (int i = 0; i < 64 && std::getline(in, line); ++i)
+        if (line.find("ENCRYPTED") != std::string::npos) return true;
+    return false;
+}
 
 // Every reason OpenSSL queued on this thread, oldest first, then the queue is empty.
 std::string openSslReasons() {
@@ -107,8 +118,11 @@ Result<std::shared_ptr<boost::asio::ssl::context>> makeTlsClientContext(const Tl
             return tlsError("use the private key", key,
                             "it does not match the certificate in '" + cert + "' (" + reasons + ")");
         if (loaded != 1) {
-            bool passwordProblem =
-                reasons.find("decrypt") != std::string::npos || reasons.find("bad password") != std::string::npos;
+            // A wrong password usually fails the decryption's padding check ("bad decrypt"), but
+            // about one time in 256 the garbage passes it and fails as ASN.1 instead: an encrypted
+            // key that does not load is a password problem either way.
+            bool passwordProblem = reasons.find("decrypt") != std::string::npos ||
+                                   reasons.find("bad password") != std::string::npos || isEncryptedPem(key);
             if (settings.keyLocation.empty())
                 reasons += " (no private key in the certificate file: set ssl.key.location)";
             else if (passwordProblem)
