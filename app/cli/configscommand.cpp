@@ -19,17 +19,21 @@ using client::ConfigResource;
 struct ResourceOptions {
     std::string topic;
     int32_t broker = -1;
+    bool brokerDefaults = false;
     bool all = false;
     std::vector<std::string> set;
     std::vector<std::string> remove;
 
     ConfigResource resource() const {
-        if (topic.empty() == (broker < 0)) throw UsageError("give exactly one of --topic NAME or --broker ID");
+        if (int(!topic.empty()) + int(broker >= 0) + int(brokerDefaults) != 1)
+            throw UsageError("give exactly one of --topic NAME, --broker ID or --broker-defaults");
+        if (brokerDefaults) return ConfigResource{client::ConfigResourceType::Broker, ""};
         return topic.empty() ? ConfigResource::broker(broker) : ConfigResource::topic(topic);
     }
 };
 
 std::string resourceLabel(const ConfigResource& r) {
+    if (r.type == client::ConfigResourceType::Broker && r.name.empty()) return "the cluster-wide broker defaults";
     return std::string(r.type == client::ConfigResourceType::Topic ? "topic " : "broker ") + r.name;
 }
 
@@ -108,6 +112,8 @@ int alterConfigs(const CommonOptions& options, const ResourceOptions& what) {
 void addResourceOptions(CLI::App* command, ResourceOptions& what) {
     command->add_option("--topic", what.topic, "The topic");
     command->add_option("--broker", what.broker, "The broker id")->check(atLeast<int32_t>(0));
+    command->add_flag("--broker-defaults", what.brokerDefaults,
+                      "The cluster-wide dynamic broker defaults (kafka-configs.sh --entity-default)");
 }
 
 }  // namespace

@@ -321,6 +321,18 @@ private slots:
             hasNumPartitions |= e.toObject()["name"] == "num.partitions" && e.toObject()["value"] == "3";
         QVERIFY2(hasNumPartitions, qPrintable(broker.out.left(1000)));
 
+        // Dynamic broker configs: a cluster-wide default, seen from broker 1 with its source.
+        auto setDefault = cli({"configs", "alter", "--broker-defaults", "--set", "log.retention.ms=7200000"});
+        QVERIFY2(setDefault.exitCode == 0, qPrintable(describe(setDefault)));
+        auto defaults = cli({"configs", "describe", "--broker-defaults", "--json"});
+        QVERIFY2(defaults.out.contains("7200000"), qPrintable(describe(defaults)));
+        bool seenOnBroker = false;
+        for (const auto& e :
+             jsonObject(cli({"configs", "describe", "--broker", "1", "--json"}).out)["configs"].toArray())
+            seenOnBroker |= e.toObject()["name"] == "log.retention.ms" && e.toObject()["value"] == "7200000";
+        QVERIFY(seenOnBroker);
+        QCOMPARE(cli({"configs", "describe", "--broker", "1", "--broker-defaults"}).exitCode, 2);
+
         auto bad = cli({"configs", "alter", "--topic", "configured", "--set", "no.such.config=1"});
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains("configured"), qPrintable(bad.err));
