@@ -115,9 +115,7 @@ const GroupModel::Row* GroupModel::group(int row) const {
 }
 
 int GroupModel::rowOf(const QString& groupId) const {
-    auto it = std::lower_bound(m_rows.begin(), m_rows.end(), groupId,
-                               [](const Row& r, const QString& id) { return r.groupId < id; });
-    return it != m_rows.end() && it->groupId == groupId ? int(it - m_rows.begin()) : -1;
+    return rowOfKey(m_rows, groupId, [](const Row& r) -> const QString& { return r.groupId; });
 }
 
 QVariant GroupModel::data(const QModelIndex& index, int role) const {

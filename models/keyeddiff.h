@@ -20,6 +20,14 @@ struct KeyedDiffHooks {
     std::function<void()> endInsertRows;
 };
 
+// The position of the row with `key` in `rows` kept by applyKeyedDiff (sorted by key, unique keys),
+// or -1.
+template <class Row, class Key, class KeyOf>
+int rowOfKey(const std::vector<Row>& rows, const Key& key, KeyOf keyOf) {
+    auto it = std::lower_bound(rows.begin(), rows.end(), key, [&](const Row& r, const Key& k) { return keyOf(r) < k; });
+    return it != rows.end() && keyOf(*it) == key ? int(it - rows.begin()) : -1;
+}
+
 // Replaces `rows` (sorted by key, unique keys) with `next` (any order; sorted here, later
 // duplicates of a key dropped). Rows whose key disappeared are removed, new keys inserted at their
 // sorted position, and rows whose value changed (operator==) reported with dataChanged across all

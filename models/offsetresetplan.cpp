@@ -174,12 +174,7 @@ const OffsetResetPlan::Row* OffsetResetPlan::planRow(int row) const {
 }
 
 int OffsetResetPlan::rowOf(const QString& topic, int partition) const {
-    Row probe;
-    probe.topic = topic;
-    probe.partition = partition;
-    auto it = std::lower_bound(m_rows.begin(), m_rows.end(), probe,
-                               [](const Row& a, const Row& b) { return keyOf(a) < keyOf(b); });
-    return it != m_rows.end() && keyOf(*it) == keyOf(probe) ? int(it - m_rows.begin()) : -1;
+    return rowOfKey(m_rows, std::tie(topic, partition), [](const Row& r) { return keyOf(r); });
 }
 
 QVariant OffsetResetPlan::data(const QModelIndex& index, int role) const {

@@ -24,9 +24,7 @@ const TopicModel::Row* TopicModel::topic(int row) const {
 }
 
 int TopicModel::rowOf(const QString& name) const {
-    auto it =
-        std::lower_bound(m_rows.begin(), m_rows.end(), name, [](const Row& r, const QString& n) { return r.name < n; });
-    return it != m_rows.end() && it->name == name ? int(it - m_rows.begin()) : -1;
+    return rowOfKey(m_rows, name, [](const Row& r) -> const QString& { return r.name; });
 }
 
 QVariant TopicModel::data(const QModelIndex& index, int role) const {
