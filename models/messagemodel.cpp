@@ -3,9 +3,11 @@
 
 #include "engine/client/consumer.h"
 #include "engine/client/kafkaclient.h"
+#include "engine/client/topicscanner.h"
 #include "models/clustersession.h"
 
 #include <QDateTime>
+#include <QFont>
 #include <QTimer>
 #include <QUtf8StringView>
 
@@ -26,9 +28,9 @@ bool rowLess(const MessageModel::Row& a, const MessageModel::Row& b) {
     return sortKey(a) < sortKey(b);
 }
 
-std::optional<QByteArray> copyBytes(const protocol::records::OptionalBytesView& view) {
-    if (!view) return std::nullopt;
-    return QByteArray(reinterpret_cast<const char*>(view->data()), qsizetype(view->size()));
+std::optional<QByteArray> copyBytes(const std::optional<Bytes>& bytes) {
+    if (!bytes) return std::nullopt;
+    return QByteArray(reinterpret_cast<const char*>(bytes->data()), qsizetype(bytes->size()));
 }
 
 // Turns one poll into owned rows on the engine thread, so the GUI thread only inserts. Takes at
@@ -49,6 +51,8 @@ MessageModel::PollResult convert(Result<client::FetchResult> polled, size_t quot
         info.lastStable = fetch.lastStableOffset;
         info.logStart = fetch.logStartOffset;
         if (fetch.error) info.error = QString::fromStdString(fetch.error->message);
+        for (const client::TransactionMarker& marker : fetch.records.markers())
+            info.markers.push_back({marker.producerId, marker.offset, marker.commit});
         qint64 limit = -1;
         if (until) {
             auto it = until->find(info.partition);
@@ -67,29 +71,7 @@ MessageModel::PollResult convert(Result<client::FetchResult> polled, size_t quot
                 info.truncated = true;
                 break;
             }
-            MessageModel::Row row;
-            row.partition = info.partition;
-            row.offset = record.offset;
-            row.timestamp = record.timestamp;
-            row.logAppendTime = record.timestampType == protocol::records::TimestampType::LogAppendTime;
-            row.transactional = record.isTransactional;
-            row.aborted = record.aborted;
-            row.codec = qint8(record.codec);
-            row.headerCount = record.headerCount;
-            row.key = copyBytes(record.key);
-            row.value = copyBytes(record.value);
-            row.size = (row.key ? row.key->size() : 0) + (row.value ? row.value->size() : 0);
-            record.forEachHeader([&](const protocol::records::HeaderView& header) {
-                QVariantMap pair;
-                pair.insert(QStringLiteral("name"), QString::fromUtf8(header.key.data(), qsizetype(header.key.size())));
-                auto value = copyBytes(header.value);
-                pair.insert(QStringLiteral("value"), value ? QVariant(*value) : QVariant());
-                row.size += qint64(header.key.size()) + (value ? value->size() : 0);
-                row.headers.append(pair);
-            });
-            row.keyPreview = MessageModel::preview(row.key);
-            row.valuePreview = MessageModel::preview(row.value);
-            out.rows.push_back(std::move(row));
+            out.rows.push_back(MessageModel::rowFromRecord(info.partition, record.toOwned()));
             ++taken;
         }
         if (!cursor.status().ok() && info.error.isEmpty())
@@ -116,6 +98,33 @@ MessageModel::~MessageModel() {
     m_guard.detach();
     if (m_consumer) m_consumer->close();
     if (m_older) m_older->close();
+}
+
+MessageModel::Row MessageModel::rowFromRecord(int partition, const client::ConsumerRecord& record) {
+    Row row;
+    row.partition = partition;
+    row.offset = record.offset;
+    row.timestamp = record.timestamp;
+    row.logAppendTime = record.timestampType == protocol::records::TimestampType::LogAppendTime;
+    row.transactional = record.isTransactional;
+    row.aborted = record.aborted;
+    row.producerId = record.producerId;
+    row.codec = qint8(record.codec);
+    row.headerCount = int(record.headers.size());
+    row.key = copyBytes(record.key);
+    row.value = copyBytes(record.value);
+    row.size = (row.key ? row.key->size() : 0) + (row.value ? row.value->size() : 0);
+    for (const auto& header : record.headers) {
+        QVariantMap pair;
+        pair.insert(QStringLiteral("name"), QString::fromStdString(header.key));
+        auto value = copyBytes(header.value);
+        pair.insert(QStringLiteral("value"), value ? QVariant(*value) : QVariant());
+        row.size += qint64(header.key.size()) + (value ? value->size() : 0);
+        row.headers.append(pair);
+    }
+    row.keyPreview = preview(row.key);
+    row.valuePreview = preview(row.value);
+    return row;
 }
 
 QString MessageModel::preview(const std::optional<QByteArray>& bytes) {
@@ -199,6 +208,10 @@ void MessageModel::close() {
     m_newerActive = m_olderActive = m_wantNewer = false;
     m_atEnd = false;
     m_lastError.clear();
+    m_markers.clear();
+    m_scanner.reset();  // cancels it; a late callback is dropped by the generation
+    m_searchMode = false;
+    m_searchStats = {};
     if (m_follow) {
         m_follow = false;
         emit followChanged(false);
@@ -356,6 +369,12 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const {
         default:
             break;
     }
+    if (role == Qt::FontRole && row.aborted) {
+        QFont font;
+        font.setStrikeOut(true);
+        return font;
+    }
+    if (role == Qt::ToolTipRole && row.aborted) return tr("Part of an aborted transaction");
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
             case Partition:
@@ -485,6 +504,7 @@ void MessageModel::onNewer(quint64 sequence, PollResult result) {
     }
     const bool gotRows = !result.rows.empty();
     m_pageReceived += int(result.rows.size());
+    addMarkers(result);
     insertSorted(std::move(result.rows));
     trimTop();
 
@@ -558,6 +578,7 @@ void MessageModel::onOlder(quint64 sequence, PollResult result) {
     if (sequence != m_olderSequence) return;
     QString error = result.error;
     const bool gotRows = !result.rows.empty();
+    addMarkers(result);
     insertSorted(std::move(result.rows));
     for (const auto& info : result.partitions) {
         auto until = m_olderUntil.find(info.partition);
@@ -594,6 +615,31 @@ void MessageModel::finishOlder() {
     trimBottom();
     if (!m_wantNewer) setLoading(false);
     if (atBeginning()) emit reachedBeginning();
+}
+
+void MessageModel::addMarkers(PollResult& result) {
+    if (m_isolation != client::IsolationLevel::ReadUncommitted) return;  // read_committed drops aborted records
+    bool newAbort = false;
+    for (const auto& info : result.partitions)
+        for (const TxnMarker& marker : info.markers) {
+            m_markers[{info.partition, marker.producerId}][marker.offset] = marker.commit;
+            newAbort = newAbort || !marker.commit;
+        }
+    for (Row& row : result.rows) resolveAborted(row);
+    if (!newAbort) return;
+    // Rows loaded before their transaction ended (a page boundary, the live tail).
+    for (size_t i = 0; i < m_rows.size(); ++i)
+        if (resolveAborted(m_rows[i])) emit dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+}
+
+bool MessageModel::resolveAborted(Row& row) const {
+    if (!row.transactional || row.aborted) return false;
+    const auto markers = m_markers.find({row.partition, row.producerId});
+    if (markers == m_markers.end()) return false;
+    const auto end = markers->second.upper_bound(row.offset);
+    if (end == markers->second.end() || end->second) return false;
+    row.aborted = true;
+    return true;
 }
 
 void MessageModel::insertSorted(std::vector<Row> rows) {

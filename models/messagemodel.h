@@ -20,6 +20,9 @@
 namespace partita::client {
 class Consumer;
 class KafkaClient;
+class TopicScanner;
+struct ConsumerRecord;
+struct ScanRequest;
 }  // namespace partita::client
 
 namespace partita::models {
@@ -86,6 +89,40 @@ public:
     bool atBeginning() const;
     bool atEnd() const { return m_atEnd; }
 
+    // A search in the engine over the range asked for (the start position up to the end offsets
+    // when it starts, or up to `untilMs`): the rows become the matches as they are found, in time
+    // order, at most maxRows() of them. `partitions` empty: all. Returns false when the expression
+    // does not parse (errorOccurred says why) or `from` is a group's offsets (a search starts at
+    // one position for every partition).
+    struct SearchRange {
+        Start from = Start::beginning();
+        qint64 untilMs = -1;  // -1: no time bound
+    };
+    bool search(const QString& topic, const QList<int>& partitions, const QString& expression,
+                const SearchRange& range);
+    void cancelSearch();
+    bool isSearching() const { return m_scanner != nullptr; }
+    // The rows are search results (until the next open()).
+    bool inSearchMode() const { return m_searchMode; }
+    struct SearchStats {
+        quint64 scanned = 0;
+        quint64 matched = 0;
+        quint64 doneOffsets = 0;   // the work done ...
+        quint64 totalOffsets = 0;  // ... of this much (offsets in the range)
+        qint64 elapsedMs = 0;
+        bool finished = false;
+        bool cancelled = false;
+        bool limitReached = false;  // stopped at maxRows() matches
+        QString error;
+    };
+    const SearchStats& searchStats() const { return m_searchStats; }
+    // The last search's request without the row limit (null before the first): what "export the
+    // search result" runs again, writing every match.
+    std::shared_ptr<const client::ScanRequest> lastSearch() const { return m_lastSearch; }
+    // Empty when `expression` is a valid search expression, else the parser's message; `column`
+    // (1-based) receives where it failed.
+    static QString checkExpression(const QString& expression, int* column = nullptr);
+
     // Loads the page before the first loaded offset of each partition, inserted at the top.
     void fetchOlder();
     // Live tail: keeps polling at the end and appends what arrives; false pauses.
@@ -110,6 +147,7 @@ public:
         bool logAppendTime = false;
         bool transactional = false;
         bool aborted = false;
+        qint64 producerId = -1;
         qint8 codec = 0;
         int headerCount = 0;
         qint64 size = 0;
@@ -119,6 +157,14 @@ public:
         QString keyPreview;
         QString valuePreview;
     };
+    // A transaction marker a poll passed over (read_uncommitted marks aborted rows with them).
+    struct TxnMarker {
+        qint64 producerId = -1;
+        qint64 offset = 0;
+        bool commit = false;
+    };
+    // An owned row of a record (on any thread).
+    static Row rowFromRecord(int partition, const client::ConsumerRecord& record);
     // What one poll brought for one partition.
     struct PartitionPoll {
         int partition = 0;
@@ -128,6 +174,7 @@ public:
         qint64 highWatermark = -1;
         qint64 lastStable = -1;
         qint64 logStart = -1;
+        std::vector<TxnMarker> markers;
         QString error;
     };
     struct PollResult {
@@ -145,6 +192,9 @@ signals:
     void reachedEnd();
     // open() resolved its partitions and started reading.
     void opened();
+    // searchStats() changed (at most every 100 ms), and once more when the search is over.
+    void searchProgress();
+    void searchFinished();
 
 private:
     struct PartitionState {
@@ -168,6 +218,10 @@ private:
     void trimTop();
     void trimBottom();
     bool computeAtEnd() const;
+    void addMarkers(PollResult& result);
+    bool resolveAborted(Row& row) const;
+    void onSearchResults(quint64 generation, std::vector<Row> rows);
+    void onSearchDone(quint64 generation, SearchStats stats);
 
     ClusterSession* m_session;
     CallbackGuard<MessageModel> m_guard{this};
@@ -196,6 +250,14 @@ private:
     bool m_follow = false;
     bool m_atEnd = false;
     QString m_lastError;
+    // (partition, producer id) -> marker offset -> commit: a transactional row was aborted when
+    // its producer's first marker after it is an ABORT.
+    std::map<std::pair<int, qint64>, std::map<qint64, bool>> m_markers;
+
+    std::unique_ptr<client::TopicScanner> m_scanner;
+    bool m_searchMode = false;
+    std::shared_ptr<const client::ScanRequest> m_lastSearch;
+    SearchStats m_searchStats;
 };
 
 }  // namespace partita::models

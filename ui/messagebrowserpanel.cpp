@@ -4,6 +4,7 @@
 #include "models/clustersession.h"
 #include "models/clustersnapshot.h"
 #include "models/messagemodel.h"
+#include "ui/messagesearchbar.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,6 +41,28 @@ namespace partita::ui {
 using models::MessageModel;
 
 namespace {
+
+// The toolbar's start position; nullopt with the reason in `error` when it is incomplete.
+std::optional<MessageModel::Start> chosenStart(const MessageBrowserPanel& panel, QString* error) {
+    switch (MessageBrowserPanel::StartChoice(panel.startCombo()->currentData().toInt())) {
+        case MessageBrowserPanel::LastN:
+            return MessageModel::Start::last(panel.lastCountSpin()->value());
+        case MessageBrowserPanel::Beginning:
+            return MessageModel::Start::beginning();
+        case MessageBrowserPanel::End:
+            return MessageModel::Start::end();
+        case MessageBrowserPanel::AtOffset:
+            return MessageModel::Start::offset(panel.offsetSpin()->value());
+        case MessageBrowserPanel::AtTimestamp:
+            return MessageModel::Start::timestamp(panel.timestampEdit()->dateTime().toMSecsSinceEpoch());
+        case MessageBrowserPanel::GroupOffsets:
+            if (!panel.groupCombo()->currentText().isEmpty())
+                return MessageModel::Start::committed(panel.groupCombo()->currentText());
+            break;
+    }
+    *error = MessageBrowserPanel::tr("Choose a consumer group");
+    return std::nullopt;
+}
 
 // The text of one JSON value in the tree's value column (containers show their size).
 QString jsonCell(const QJsonValue& value) {
@@ -153,6 +176,8 @@ MessageBrowserPanel::MessageBrowserPanel(models::ClusterSession* session, const 
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(buildToolbar());
+    m_searchBar = new MessageSearchBar(this);
+    layout->addWidget(m_searchBar);
     layout->addWidget(splitter, 1);
     auto* statusRow = new QHBoxLayout;
     statusRow->setContentsMargins(6, 0, 6, 4);
@@ -197,6 +222,10 @@ MessageBrowserPanel::MessageBrowserPanel(models::ClusterSession* session, const 
         if (m_model->isFollowing() && m_wasAtBottom && !m_fetchingOlder && m_proxy->sortColumn() < 0)
             m_view->scrollToBottom();
     });
+
+    connect(m_searchBar, &MessageSearchBar::searchRequested, this, &MessageBrowserPanel::startSearch);
+    connect(m_searchBar, &MessageSearchBar::cancelRequested, m_model, &MessageModel::cancelSearch);
+    connect(m_model, &MessageModel::searchProgress, this, &MessageBrowserPanel::showSearchProgress);
 
     connect(m_session, &models::ClusterSession::snapshotReady, this, &MessageBrowserPanel::applySnapshot);
     if (auto snapshot = m_session->snapshot()) applySnapshot(*snapshot);
@@ -251,7 +280,11 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     m_startArgs->addWidget(m_group);
     // As wide as its widest page, not the toolbar's leftover room.
     m_startArgs->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-    connect(m_start, &QComboBox::currentIndexChanged, m_startArgs, &QStackedWidget::setCurrentIndex);
+    connect(m_start, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_startArgs->setCurrentIndex(index);
+        // Beginning and End take no argument: no empty gap in the toolbar.
+        m_startArgs->setVisible(index != Beginning && index != End);
+    });
     connect(m_utc, &QCheckBox::toggled, this, &MessageBrowserPanel::setUtc);
 
     m_isolation = new QComboBox(bar);
@@ -430,52 +463,75 @@ void MessageBrowserPanel::applySnapshot(const models::ClusterSnapshot& snapshot)
     }
 }
 
-void MessageBrowserPanel::openMessages() {
+QList<int> MessageBrowserPanel::chosenPartitions() const {
     QList<int> partitions;
     if (const int p = m_partition->currentData().toInt(); p >= 0) partitions << p;
-    MessageModel::Start start;
-    switch (StartChoice(m_start->currentData().toInt())) {
-        case LastN:
-            start = MessageModel::Start::last(m_lastCount->value());
-            break;
-        case Beginning:
-            start = MessageModel::Start::beginning();
-            break;
-        case End:
-            start = MessageModel::Start::end();
-            break;
-        case AtOffset:
-            start = MessageModel::Start::offset(m_offset->value());
-            break;
-        case AtTimestamp:
-            start = MessageModel::Start::timestamp(m_timestamp->dateTime().toMSecsSinceEpoch());
-            break;
-        case GroupOffsets:
-            if (m_group->currentText().isEmpty()) {
-                m_error = tr("Choose a consumer group");
-                updateStatus();
-                return;
-            }
-            start = MessageModel::Start::committed(m_group->currentText());
-            break;
-    }
+    return partitions;
+}
+
+void MessageBrowserPanel::applyIsolation() {
     m_model->setIsolation(m_isolation->currentIndex() == 0 ? client::IsolationLevel::ReadCommitted
                                                            : client::IsolationLevel::ReadUncommitted);
+}
+
+void MessageBrowserPanel::openMessages() {
+    const auto start = chosenStart(*this, &m_error);
+    if (!start) return updateStatus();
+    const QList<int> partitions = chosenPartitions();
+    applyIsolation();
     m_error.clear();
     m_fetchingOlder = false;
     m_olderAnchor = QPersistentModelIndex();
+    m_searchBar->clearProgress();
+    m_follow->setEnabled(true);
     const bool follow = m_follow->isChecked();
-    m_model->open(m_topic, partitions, start);
+    m_model->open(m_topic, partitions, *start);
     // A new window keeps following when the user had asked for it.
     if (follow) m_model->setFollow(true);
     updateStatus();
+}
+
+void MessageBrowserPanel::startSearch(const QString& expression) {
+    const auto start = chosenStart(*this, &m_error);
+    if (!start) return updateStatus();
+    applyIsolation();
+    m_error.clear();
+    m_fetchingOlder = false;
+    m_olderAnchor = QPersistentModelIndex();
+    {
+        // Results are a fixed set, not a window to page or tail.
+        QSignalBlocker block(m_follow);
+        m_follow->setChecked(false);
+    }
+    m_follow->setEnabled(false);
+    if (m_model->search(m_topic, chosenPartitions(), expression, {*start, m_searchBar->untilMs()}))
+        showSearchProgress();
+    updateStatus();
+}
+
+void MessageBrowserPanel::showSearchProgress() {
+    const MessageModel::SearchStats& stats = m_model->searchStats();
+    MessageSearchBar::Progress progress;
+    progress.scanned = stats.scanned;
+    progress.matched = stats.matched;
+    progress.done = stats.doneOffsets;
+    progress.total = stats.totalOffsets;
+    progress.elapsedMs = stats.elapsedMs;
+    progress.running = m_model->isSearching();
+    progress.cancelled = stats.cancelled;
+    progress.limitReached = stats.limitReached;
+    progress.rowLimit = m_model->maxRows();
+    progress.error = stats.error;
+    m_searchBar->showProgress(progress);
 }
 
 void MessageBrowserPanel::onScroll(int value) {
     const QScrollBar* bar = m_view->verticalScrollBar();
     // Only a real scroll to the top asks for older rows (not an empty or unscrollable view).
     if (value != bar->minimum() || bar->maximum() == bar->minimum()) return;
-    if (m_fetchingOlder || m_model->isLoading() || m_model->atBeginning() || m_model->rowCount() == 0) return;
+    if (m_fetchingOlder || m_model->isLoading() || m_model->atBeginning() || m_model->rowCount() == 0 ||
+        m_model->inSearchMode())
+        return;
     m_olderAnchor = m_proxy->mapToSource(m_view->indexAt(QPoint(0, 0)));
     m_fetchingOlder = true;
     m_model->fetchOlder();
@@ -534,10 +590,14 @@ void MessageBrowserPanel::updateStatus() {
     QStringList parts;
     const int rows = m_model->rowCount();
     parts << (rows == 1 ? tr("1 message loaded") : tr("%1 messages loaded").arg(QLocale().toString(rows)));
-    if (m_model->isLoading()) parts << (m_fetchingOlder ? tr("loading older…") : tr("loading…"));
+    if (m_model->inSearchMode())
+        parts[0] = rows == 1 ? tr("1 match shown") : tr("%1 matches shown").arg(QLocale().toString(rows));
+    if (m_model->isLoading())
+        parts << (m_model->isSearching() ? tr("searching…") : m_fetchingOlder ? tr("loading older…") : tr("loading…"));
     if (m_model->isFollowing()) parts << tr("following");
     if (m_model->rowCount() > 0 && m_model->atBeginning()) parts << tr("at the beginning");
-    if (m_model->rowCount() > 0 && m_model->atEnd() && !m_model->isFollowing()) parts << tr("at the end");
+    if (m_model->rowCount() > 0 && m_model->atEnd() && !m_model->isFollowing() && !m_model->inSearchMode())
+        parts << tr("at the end");
     QString text = parts.join(QStringLiteral(" · "));
     if (!m_error.isEmpty()) text += QStringLiteral(" · ") + tr("Error: %1").arg(m_error);
     m_status->setText(text);
@@ -550,6 +610,7 @@ void MessageBrowserPanel::setUtc(bool utc) {
     m_timestamp->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
     m_timestamp->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
     m_model->setTimestampsInUtc(utc);
+    m_searchBar->setUtc(utc);
     showCurrent();
 }
 

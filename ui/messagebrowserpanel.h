@@ -35,6 +35,8 @@ struct ClusterSnapshot;
 
 namespace partita::ui {
 
+class MessageSearchBar;
+
 class MessageBrowserPanel : public QWidget {
     Q_OBJECT
 public:
@@ -68,6 +70,7 @@ public:
     QComboBox* isolationCombo() const { return m_isolation; }
     QAction* copyAsKcatAction() const { return m_copyAsKcat; }
     QLabel* statusLabel() const { return m_status; }
+    MessageSearchBar* searchBar() const { return m_searchBar; }
 
     // The detail pane.
     QTabWidget* detailTabs() const { return m_tabs; }
@@ -95,6 +98,8 @@ public:
 public slots:
     // Opens the model with the toolbar's settings.
     void openMessages();
+    // Searches the toolbar's range (partition, start) up to the search bar's end time.
+    void startSearch(const QString& expression);
     // Copies the selected messages, one kcatLine() per line, in view order.
     void copySelectionAsKcat();
 
@@ -119,6 +124,10 @@ private:
     void showCurrent();
     void onScroll(int value);
     void updateStatus();
+    // The toolbar's partitions (empty: all).
+    QList<int> chosenPartitions() const;
+    void applyIsolation();
+    void showSearchProgress();
     void setUtc(bool utc);
 
     models::ClusterSession* m_session;
@@ -139,6 +148,7 @@ private:
     QComboBox* m_isolation = nullptr;
     QAction* m_copyAsKcat = nullptr;
     QLabel* m_status = nullptr;
+    MessageSearchBar* m_searchBar = nullptr;
 
     QTableView* m_view = nullptr;
     QTabWidget* m_tabs = nullptr;

@@ -18,6 +18,7 @@ struct FetchedRecords::Shared {
     int64_t firstOffset = 0;
     size_t maxUncompressed = 0;
     std::vector<FetchedBatch> batches;
+    std::vector<TransactionMarker> markers;
     size_t bytes = 0;
 
     // The first decoding error an iterator met (iterators cannot return one).
@@ -132,6 +133,11 @@ const std::vector<FetchedBatch>& FetchedRecords::batches() const {
     return m_shared ? m_shared->batches : noBatches();
 }
 
+const std::vector<TransactionMarker>& FetchedRecords::markers() const {
+    static const std::vector<TransactionMarker> none;
+    return m_shared ? m_shared->markers : none;
+}
+
 size_t FetchedRecords::sizeInBytes() const {
     return m_shared ? m_shared->bytes : 0;
 }
@@ -240,8 +246,9 @@ FetchedRecords::Parsed FetchedRecords::parse(const Bytes& recordSet, const Parse
         out.nextOffset = std::max(out.nextOffset, next);
 
         if (view->isControl()) {
-            if (auto marker = readTxnMarker(*view); marker && !marker->commit) {
-                std::erase(abortedProducers, view->producerId());
+            if (auto marker = readTxnMarker(*view)) {
+                if (!marker->commit) std::erase(abortedProducers, view->producerId());
+                if (!before) shared->markers.push_back({view->producerId(), view->baseOffset(), marker->commit});
             }
             continue;
         }

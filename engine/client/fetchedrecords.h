@@ -27,6 +27,15 @@ struct AbortedTransaction {
     int64_t firstOffset = 0;
 };
 
+// A transaction marker (COMMIT or ABORT control batch) a fetch passed over. Consumers hide
+// markers, but a read_uncommitted reader needs them to tell which records were aborted: brokers
+// send the AbortedTransactions list only to read_committed fetches.
+struct TransactionMarker {
+    int64_t producerId = -1;
+    int64_t offset = 0;
+    bool commit = false;
+};
+
 // A record that owns its bytes (they share the fetched or decompressed buffer; nothing is
 // copied): for callers that keep records, such as the message browser's model.
 struct ConsumerRecord {
@@ -133,6 +142,8 @@ public:
     // are skipped when iterating.
     int64_t firstOffset() const;
     const std::vector<FetchedBatch>& batches() const;
+    // The transaction markers at or after firstOffset(), in offset order.
+    const std::vector<TransactionMarker>& markers() const;
     bool empty() const { return batches().empty(); }
     size_t sizeInBytes() const;
     // Records the batches hold, from their headers (legacy entries count 1 each); an upper

@@ -135,6 +135,7 @@ struct TopicScanner::State : std::enable_shared_from_this<TopicScanner::State> {
     }
 
     IsolationLevel isolation() const {
+        if (request.isolation) return *request.isolation;
         auto config = ConsumerConfig::fromClientConfig(client->config());
         return config.ok() ? config->isolationLevel : IsolationLevel::ReadUncommitted;
     }
@@ -210,6 +211,7 @@ struct TopicScanner::State : std::enable_shared_from_this<TopicScanner::State> {
         if (!config.ok()) return fail(config.error());
         // Records deleted by retention during the scan: carry on from what is left.
         config->autoOffsetReset = OffsetResetPolicy::Earliest;
+        config->isolationLevel = isolation();
         auto consumer = std::make_unique<Consumer>(client, *config);
         consumer->assign(assigned);
         {

@@ -29,7 +29,9 @@ struct ScanRequest {
     // Where it stops (exclusive): nullopt or End: the end offsets taken when the scan starts, so
     // the scan terminates even while producers write; an offset; a time (records before it).
     std::optional<StartPosition> to;
-    RecordFilter filter;       // default: every record matches
+    RecordFilter filter;  // default: every record matches
+    // read_committed skips aborted transactions; nullopt: the client's isolation.level.
+    std::optional<IsolationLevel> isolation;
     size_t maxResults = 0;     // 0: no limit; otherwise the scan stops after this many matches
     size_t resultBatch = 256;  // matches handed to onResults at a time (at most)
     std::chrono::milliseconds progressInterval{100};

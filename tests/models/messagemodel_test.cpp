@@ -333,6 +333,72 @@ private slots:
         QCOMPARE(model.index(3, 0).data(MessageModel::ValueBytesRole).toByteArray().size(), 1005);
     }
 
+    void searchFindsMatchesInTimeOrderWithCounts() {
+        MessageModel model(m_session.get());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy finished(&model, &MessageModel::searchFinished);
+        QVERIFY(model.search("big", {}, "$.n >= 99990 or key == \"k5\"", {MessageModel::Start::beginning(), -1}));
+        QVERIFY(model.inSearchMode());
+        QVERIFY(finished.wait(60000));
+        const auto& stats = model.searchStats();
+        QVERIFY2(stats.error.isEmpty(), qPrintable(stats.error));
+        QCOMPARE(stats.scanned, quint64(kRecords));
+        QCOMPARE(stats.matched, quint64(11));
+        QVERIFY(!stats.cancelled && !stats.limitReached);
+        QCOMPARE(model.rowCount(), 11);
+        QVERIFY(!model.isSearching() && !model.isLoading());
+        QCOMPARE(cell(model, 0, MessageModel::Key), QStringLiteral("k5"));
+        for (int row = 1; row < 11; ++row)
+            QCOMPARE(cell(model, row, MessageModel::Key), QStringLiteral("k%1").arg(99990 + row - 1));
+        const QString bad = checkRows(model);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
+        QVERIFY(!model.canFetchMore({}));  // a result set, not a window to page
+    }
+
+    void searchOfOnePartitionFromATimeUntilATime() {
+        MessageModel model(m_session.get());
+        QSignalSpy finished(&model, &MessageModel::searchFinished);
+        // Records 3000..5999 by time, partition 1 only (i % 3 == 1), that contain a 7.
+        QVERIFY(model.search("big", {1}, "value contains \"7\"",
+                             {MessageModel::Start::timestamp(kBase + 3000), kBase + 6000}));
+        QVERIFY(finished.wait(60000));
+        int expected = 0;
+        for (int i = 3000; i < 6000; ++i)
+            if (i % 3 == 1 && QString::number(i).contains(QLatin1Char('7'))) ++expected;
+        QCOMPARE(model.rowCount(), expected);
+        QCOMPARE(model.searchStats().scanned, quint64(1000));
+        for (int row = 0; row < model.rowCount(); ++row) QCOMPARE(partitionOf(model, row), 1);
+    }
+
+    void searchWithoutMatchesAndWithTooMany() {
+        MessageModel model(m_session.get());
+        QSignalSpy finished(&model, &MessageModel::searchFinished);
+        QVERIFY(model.search("big", {}, "/no such thing/i", {MessageModel::Start::beginning(), -1}));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.searchStats().scanned, quint64(kRecords));
+        QCOMPARE(model.searchStats().matched, quint64(0));
+
+        model.setMaxRows(250);
+        QVERIFY(model.search("big", {}, "$.n exists", {MessageModel::Start::beginning(), -1}));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(model.rowCount(), 250);
+        QVERIFY(model.searchStats().limitReached);
+        QVERIFY(model.lastSearch());  // export runs it again without the limit
+    }
+
+    void badSearchExpressionIsRefused() {
+        MessageModel model(m_session.get());
+        QSignalSpy errors(&model, &MessageModel::errorOccurred);
+        int column = 0;
+        QVERIFY(!MessageModel::checkExpression("$.n == and", &column).isEmpty());
+        QCOMPARE(column, 8);
+        QVERIFY(MessageModel::checkExpression("$.n == 3 and key ~ /k1/").isEmpty());
+        QVERIFY(!model.search("big", {}, "$.n ==", {MessageModel::Start::beginning(), -1}));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(!model.isSearching());
+    }
+
     void unknownTopicIsAnError() {
         MessageModel model(m_session.get());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

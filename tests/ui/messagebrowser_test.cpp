@@ -12,6 +12,7 @@
 #include "models/clustersnapshot.h"
 #include "models/messagemodel.h"
 #include "ui/messagebrowserpanel.h"
+#include "ui/messagesearchbar.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,6 +22,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -231,6 +234,51 @@ private slots:
         // Pausing stops the tail.
         QTest::mouseClick(panel.followButton(), Qt::LeftButton);
         QVERIFY(!panel.model()->isFollowing());
+    }
+
+    void searchFromTheSearchBar() {
+        MessageBrowserPanel panel(m_session.get(), kTopic);
+        panel.resize(1280, 820);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading(), 60000);
+        auto* bar = panel.searchBar();
+
+        // A bad expression says where it is wrong and cannot be run.
+        bar->expressionEdit()->setText(QStringLiteral("$.id >"));
+        QVERIFY(!bar->searchButton()->isEnabled());
+        QTest::keyClick(bar->expressionEdit(), Qt::Key_Return);
+        QVERIFY(!panel.model()->inSearchMode());
+
+        // From the beginning, a JSON comparison: exactly the matches, with the counts.
+        panel.startCombo()->setCurrentIndex(panel.startCombo()->findData(MessageBrowserPanel::Beginning));
+        bar->expressionEdit()->setText(QStringLiteral("$.id < 25 and $.address.city == \"Lyon\""));
+        QVERIFY(bar->searchButton()->isEnabled());
+        QTest::keyClick(bar->expressionEdit(), Qt::Key_Return);
+        QVERIFY(panel.model()->inSearchMode());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isSearching(), 60000);
+        QCOMPARE(panel.proxy()->rowCount(), 25);
+        QVERIFY2(bar->statsLabel()->text().contains(QStringLiteral("25 matched")),
+                 qPrintable(bar->statsLabel()->text()));
+        // Every message of the topic was looked at (the follow test above added some).
+        const quint64 scanned = panel.model()->searchStats().scanned;
+        QVERIFY(scanned >= quint64(kRecords + 2));
+        QVERIFY2(bar->statsLabel()->text().contains(QLocale().toString(scanned) + QStringLiteral(" scanned")),
+                 qPrintable(bar->statsLabel()->text()));
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("25 matches shown")),
+                 qPrintable(panel.statusLabel()->text()));
+        QVERIFY(!panel.followButton()->isEnabled());
+        // The detail pane works on results as on browsed messages.
+        select(panel, 0);
+        QCOMPARE(panel.valueShown(), static_cast<QWidget*>(panel.valueTree()));
+        QTest::qWait(200);
+        QVERIFY(panel.grab().save(QStringLiteral(PARTITA_SCREENSHOT_DIR) + "/messagebrowser-search.png"));
+
+        // Open goes back to browsing.
+        panel.openButton()->click();
+        QVERIFY(!panel.model()->inSearchMode());
+        QVERIFY(panel.followButton()->isEnabled());
+        QVERIFY(bar->statsLabel()->text().isEmpty());
     }
 
     void helpers() {

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace partita;
@@ -213,6 +214,14 @@ private slots:
         auto unknown = FetchedRecords::parse(set, options());
         for (const FetchedRecord& r : unknown.records) QVERIFY(!r.aborted);
         QCOMPARE(offsets(unknown.records).size(), size_t(6));
+        // ... but the markers say it, for a reader that works it out itself.
+        std::vector<std::tuple<int64_t, int64_t, bool>> markers;
+        for (const TransactionMarker& m : unknown.records.markers())
+            markers.emplace_back(m.producerId, m.offset, m.commit);
+        QCOMPARE(markers, (std::vector<std::tuple<int64_t, int64_t, bool>>{{7, 2, false}, {8, 5, true}, {7, 8, true}}));
+        auto fromThree = options();
+        fromThree.fetchOffset = 3;
+        QCOMPARE(FetchedRecords::parse(set, fromThree).records.markers().size(), size_t(2));
     }
 
     void cutOffTailIsDroppedButACutFirstBatchIsReported() {

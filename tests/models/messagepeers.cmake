@@ -1,0 +1,1 @@
+# issue 10 fragment: files added by its owner.
