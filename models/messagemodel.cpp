@@ -81,6 +81,13 @@ MessageModel::PollResult convert(Result<client::FetchResult> polled, size_t quot
     return out;
 }
 
+// Whether a poll advanced some partition, records or not (aborted batches, markers).
+bool movedOn(const MessageModel::PollResult& result) {
+    for (const auto& info : result.partitions)
+        if (info.error.isEmpty() && info.nextOffset > info.fetchOffset) return true;
+    return false;
+}
+
 // Seeks and pauses only partitions the consumer was just assigned, with non-negative offsets,
 // which cannot fail.
 void seekAssigned(client::Consumer& consumer, const QString& topic, int partition, client::StartPosition position) {
@@ -520,8 +527,10 @@ void MessageModel::onNewer(quint64 sequence, PollResult result) {
         return;
     }
     if (gotRows) m_lastError.clear();
-    // Nothing came back within fetch.max.wait.ms: the end as far as this fetch can tell.
-    const bool atEnd = computeAtEnd() || (!gotRows && !result.partitions.empty() && !result.cancelled);
+    // Nothing came back within fetch.max.wait.ms: the end as far as this fetch can tell (a fetch
+    // that only passed over aborted batches or markers moved on, and is not the end).
+    const bool atEnd =
+        computeAtEnd() || (!gotRows && !movedOn(result) && !result.partitions.empty() && !result.cancelled);
     if (atEnd != m_atEnd) {
         m_atEnd = atEnd;
         if (atEnd) emit reachedEnd();
@@ -600,7 +609,7 @@ void MessageModel::onOlder(quint64 sequence, PollResult result) {
         finishOlder();
         return;
     }
-    if (m_olderUntil.empty() || (!gotRows && !result.partitions.empty()) || result.cancelled) {
+    if (m_olderUntil.empty() || (!gotRows && !movedOn(result) && !result.partitions.empty()) || result.cancelled) {
         finishOlder();
         return;
     }
