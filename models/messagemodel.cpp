@@ -225,6 +225,7 @@ void MessageModel::close() {
     }
     beginResetModel();
     m_rows.clear();
+    m_bytes = 0;
     m_partitions.clear();
     endResetModel();
     setLoading(false);
@@ -654,6 +655,7 @@ bool MessageModel::resolveAborted(Row& row) const {
 void MessageModel::insertSorted(std::vector<Row> rows) {
     if (rows.empty()) return;
     std::sort(rows.begin(), rows.end(), rowLess);
+    for (const Row& row : rows) m_bytes += row.size;
     size_t i = 0;
     while (i < rows.size()) {
         // New rows that land between the same two old rows go in with one insertion.
@@ -672,26 +674,41 @@ void MessageModel::insertSorted(std::vector<Row> rows) {
     }
 }
 
+size_t MessageModel::excessRows(bool fromTop) const {
+    size_t excess = m_rows.size() > size_t(m_maxRows) ? m_rows.size() - size_t(m_maxRows) : 0;
+    // Large values: the byte budget drops more rows, from the same end (one row always stays).
+    qint64 bytes = m_bytes;
+    for (size_t i = 0; i < excess; ++i) bytes -= m_rows[fromTop ? i : m_rows.size() - 1 - i].size;
+    while (bytes > m_maxBytes && excess + 1 < m_rows.size()) {
+        bytes -= m_rows[fromTop ? excess : m_rows.size() - 1 - excess].size;
+        ++excess;
+    }
+    return excess;
+}
+
 void MessageModel::trimTop() {
-    if (int(m_rows.size()) <= m_maxRows) return;
-    const size_t excess = m_rows.size() - size_t(m_maxRows);
+    const size_t excess = excessRows(true);
+    if (excess == 0) return;
     for (size_t i = 0; i < excess; ++i) {
         auto& state = m_partitions[m_rows[i].partition];
         state.top = qMax(state.top, m_rows[i].offset + 1);
     }
+    for (size_t i = 0; i < excess; ++i) m_bytes -= m_rows[i].size;
     beginRemoveRows({}, 0, int(excess) - 1);
     m_rows.erase(m_rows.begin(), m_rows.begin() + qsizetype(excess));
     endRemoveRows();
 }
 
 void MessageModel::trimBottom() {
-    if (int(m_rows.size()) <= m_maxRows) return;
-    const size_t keep = size_t(m_maxRows);
+    const size_t excess = excessRows(false);
+    if (excess == 0) return;
+    const size_t keep = m_rows.size() - excess;
     std::map<int, qint64> newBottom;
     for (size_t i = keep; i < m_rows.size(); ++i) {
         auto [it, inserted] = newBottom.emplace(m_rows[i].partition, m_rows[i].offset);
         if (!inserted) it->second = qMin(it->second, m_rows[i].offset);
     }
+    for (size_t i = keep; i < m_rows.size(); ++i) m_bytes -= m_rows[i].size;
     beginRemoveRows({}, int(keep), int(m_rows.size()) - 1);
     m_rows.erase(m_rows.begin() + qsizetype(keep), m_rows.end());
     endRemoveRows();

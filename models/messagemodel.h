@@ -75,6 +75,9 @@ public:
     // Rows kept at most; beyond it rows at the far end of the window are dropped.
     void setMaxRows(int rows) { m_maxRows = qMax(1, rows); }
     int maxRows() const { return m_maxRows; }
+    // Key, value and header bytes kept at most (rows of large values are dropped the same way).
+    void setMaxBytes(qint64 bytes) { m_maxBytes = qMax<qint64>(1, bytes); }
+    qint64 maxBytes() const { return m_maxBytes; }
     // Display of the timestamp column (the default is local time).
     void setTimestampsInUtc(bool utc);
 
@@ -112,7 +115,7 @@ public:
         qint64 elapsedMs = 0;
         bool finished = false;
         bool cancelled = false;
-        bool limitReached = false;  // stopped at maxRows() matches
+        bool limitReached = false;  // stopped at maxRows() matches (or maxBytes() of them)
         QString error;
     };
     const SearchStats& searchStats() const { return m_searchStats; }
@@ -218,6 +221,8 @@ private:
     void trimTop();
     void trimBottom();
     bool computeAtEnd() const;
+    // Rows beyond maxRows() or maxBytes() at the top (or bottom) end of the window.
+    size_t excessRows(bool fromTop) const;
     void addMarkers(PollResult& result);
     bool resolveAborted(Row& row) const;
     void onSearchResults(quint64 generation, std::vector<Row> rows);
@@ -228,6 +233,8 @@ private:
     client::IsolationLevel m_isolation = client::IsolationLevel::ReadCommitted;
     int m_pageSize = 500;
     int m_maxRows = 20000;
+    qint64 m_maxBytes = qint64(256) * 1024 * 1024;
+    qint64 m_bytes = 0;  // sum of the rows' sizes
     bool m_utc = false;
 
     QString m_topic;
@@ -256,6 +263,7 @@ private:
 
     std::unique_ptr<client::TopicScanner> m_scanner;
     bool m_searchMode = false;
+    bool m_searchBytesFull = false;  // the search stopped at maxBytes()
     std::shared_ptr<const client::ScanRequest> m_lastSearch;
     SearchStats m_searchStats;
 };

@@ -128,6 +128,7 @@ bool MessageModel::search(const QString& topic, const QList<int>& partitions, co
     };
     m_scanner = std::make_unique<client::TopicScanner>(m_session->client());
     m_searchStats = {};
+    m_searchBytesFull = false;
     setLoading(true);
     m_scanner->start(std::move(request), std::move(callbacks));
     return true;
@@ -140,6 +141,11 @@ void MessageModel::cancelSearch() {
 void MessageModel::onSearchResults(quint64 generation, std::vector<Row> rows) {
     if (generation != m_generation) return;
     insertSorted(std::move(rows));
+    // Matches with large values: stop at the byte budget, as at the row limit.
+    if (m_bytes > m_maxBytes && m_scanner) {
+        m_searchBytesFull = true;
+        m_scanner->cancel();
+    }
 }
 
 void MessageModel::onSearchDone(quint64 generation, SearchStats stats) {
@@ -148,6 +154,10 @@ void MessageModel::onSearchDone(quint64 generation, SearchStats stats) {
     m_scanner.reset();
     // The totals may come before the last progress report was applied: keep the larger counts.
     stats.matched = qMax<quint64>(stats.matched, quint64(m_rows.size()));
+    if (m_searchBytesFull) {
+        stats.cancelled = false;
+        stats.limitReached = true;
+    }
     m_searchStats = stats;
     setLoading(false);
     if (!stats.error.isEmpty()) reportError(stats.error);

@@ -283,6 +283,24 @@ private slots:
         QVERIFY2(bad.isEmpty(), qPrintable(bad));
     }
 
+    void byteBudgetDropsRowsLikeTheRowCap() {
+        MessageModel model(m_session.get());
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setPageSize(900);
+        model.setMaxBytes(3000);  // rows of "big" are 15 to 17 bytes: about 180 of them
+        model.open("big", {}, MessageModel::Start::beginning());
+        QTRY_VERIFY_WITH_TIMEOUT(!model.isLoading(), 60000);
+        qint64 bytes = 0;
+        for (int row = 0; row < model.rowCount(); ++row)
+            bytes += model.index(row, MessageModel::Size).data().toLongLong();
+        QVERIFY2(bytes <= 3000 && bytes > 2900, qPrintable(QString::number(bytes)));
+        // The newest rows were kept (dropped from the top), still consecutive per partition.
+        const QString bad = checkRows(model);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad));
+        QVERIFY(!model.atBeginning());
+        QVERIFY(timeOf(model, model.rowCount() - 1) >= kBase + 899);
+    }
+
     void followReceivesNewRecords() {
         MessageModel model(m_session.get());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
