@@ -382,6 +382,15 @@ bool MessageExporter::exportRows(const QString& path, Format format, const QStri
     return true;
 }
 
+bool MessageExporter::exportSearch(const QString& path, Format format, std::shared_ptr<client::KafkaClient> client,
+                                   const std::shared_ptr<const client::ScanRequest>& search, QString* error) {
+    if (!search || !client) {
+        if (error) *error = tr("There is no search to export");
+        return false;
+    }
+    return exportScan(path, format, std::move(client), *search, error);
+}
+
 bool MessageExporter::exportScan(const QString& path, Format format, std::shared_ptr<client::KafkaClient> client,
                                  client::ScanRequest request, QString* error) {
     auto job = startJob(path, format, QString::fromStdString(request.topic), error);

@@ -56,6 +56,10 @@ public:
     bool exportScan(const QString& path, Format format, std::shared_ptr<client::KafkaClient> client,
                     client::ScanRequest request, QString* error = nullptr);
 
+    // exportScan of a search the ui cannot see inside (MessageModel::lastSearch()).
+    bool exportSearch(const QString& path, Format format, std::shared_ptr<client::KafkaClient> client,
+                      const std::shared_ptr<const client::ScanRequest>& search, QString* error = nullptr);
+
     bool isRunning() const { return m_job != nullptr; }
     // Stops the running export; finished() then reports cancelled and the partial file is gone.
     void cancel();

@@ -166,6 +166,9 @@ public:
         qint64 offset = 0;
         bool commit = false;
     };
+    // The loaded row at `row` (0 <= row < rowCount()).
+    const Row& row(int row) const { return m_rows[size_t(row)]; }
+
     // An owned row of a record (on any thread).
     static Row rowFromRecord(int partition, const client::ConsumerRecord& record);
     // What one poll brought for one partition.

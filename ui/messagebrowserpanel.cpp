@@ -4,6 +4,7 @@
 #include "models/clustersession.h"
 #include "models/clustersnapshot.h"
 #include "models/messagemodel.h"
+#include "ui/messageexportrunner.h"
 #include "ui/messagesearchbar.h"
 
 #include <QAction>
@@ -20,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -185,8 +187,10 @@ MessageBrowserPanel::MessageBrowserPanel(models::ClusterSession* session, const 
     layout->addLayout(statusRow);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MessageBrowserPanel::showCurrent);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_copyAsKcat->setEnabled(m_view->selectionModel()->hasSelection()); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_copyAsKcat->setEnabled(m_view->selectionModel()->hasSelection());
+        m_exportSelected->setEnabled(m_view->selectionModel()->hasSelection());
+    });
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageBrowserPanel::onScroll);
 
     connect(m_model, &MessageModel::loadingChanged, this, [this](bool loading) {
@@ -306,6 +310,34 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     auto* copyButton = new QToolButton(bar);
     copyButton->setDefaultAction(m_copyAsKcat);
 
+    m_exporter = new MessageExportRunner(m_session, this);
+    connect(m_exporter, &MessageExportRunner::finished, this, [this](const QString& outcome, bool failed) {
+        m_error = failed ? outcome : QString();
+        m_notice = failed ? QString() : outcome;
+        updateStatus();
+    });
+    auto* exportMenu = new QMenu(bar);
+    m_exportSelected = exportMenu->addAction(tr("Selected messages…"), this, [this] {
+        QList<int> rows;
+        for (const QModelIndex& index : m_view->selectionModel()->selectedRows())
+            rows << m_proxy->mapToSource(index).row();
+        std::sort(rows.begin(), rows.end());
+        m_exporter->exportRows(*m_model, rows);
+    });
+    m_exportLoaded = exportMenu->addAction(tr("All loaded messages…"), this, [this] {
+        QList<int> rows;
+        for (int row = 0; row < m_model->rowCount(); ++row) rows << row;
+        m_exporter->exportRows(*m_model, rows);
+    });
+    m_exportSearch =
+        exportMenu->addAction(tr("Every match of the search…"), this, [this] { m_exporter->exportSearch(*m_model); });
+    m_exportSearch->setToolTip(tr("Runs the search again and writes all its matches, beyond the rows shown"));
+    auto* exportButton = new QToolButton(bar);
+    exportButton->setText(tr("Export"));
+    exportButton->setToolTip(tr("Write messages to a JSON Lines or CSV file"));
+    exportButton->setMenu(exportMenu);
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+
     row->addWidget(m_partition);
     row->addWidget(new QLabel(tr("Start:"), bar));
     row->addWidget(m_start);
@@ -315,6 +347,7 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     row->addSpacing(8);
     row->addWidget(m_follow);
     row->addWidget(copyButton);
+    row->addWidget(exportButton);
     row->addStretch(1);
     return bar;
 }
@@ -480,6 +513,7 @@ void MessageBrowserPanel::openMessages() {
     const QList<int> partitions = chosenPartitions();
     applyIsolation();
     m_error.clear();
+    m_notice.clear();
     m_fetchingOlder = false;
     m_olderAnchor = QPersistentModelIndex();
     m_searchBar->clearProgress();
@@ -496,6 +530,7 @@ void MessageBrowserPanel::startSearch(const QString& expression) {
     if (!start) return updateStatus();
     applyIsolation();
     m_error.clear();
+    m_notice.clear();
     m_fetchingOlder = false;
     m_olderAnchor = QPersistentModelIndex();
     {
@@ -598,9 +633,13 @@ void MessageBrowserPanel::updateStatus() {
     if (m_model->rowCount() > 0 && m_model->atBeginning()) parts << tr("at the beginning");
     if (m_model->rowCount() > 0 && m_model->atEnd() && !m_model->isFollowing() && !m_model->inSearchMode())
         parts << tr("at the end");
+    if (!m_notice.isEmpty()) parts << m_notice;
     QString text = parts.join(QStringLiteral(" · "));
     if (!m_error.isEmpty()) text += QStringLiteral(" · ") + tr("Error: %1").arg(m_error);
     m_status->setText(text);
+    m_exportSelected->setEnabled(m_view->selectionModel()->hasSelection());
+    m_exportLoaded->setEnabled(rows > 0);
+    m_exportSearch->setEnabled(m_model->inSearchMode() && !m_model->isSearching() && rows > 0);
     m_status->setStyleSheet(m_error.isEmpty() ? QString() : QStringLiteral("color: #c62828;"));
 }
 

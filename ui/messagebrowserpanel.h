@@ -35,6 +35,7 @@ struct ClusterSnapshot;
 
 namespace partita::ui {
 
+class MessageExportRunner;
 class MessageSearchBar;
 
 class MessageBrowserPanel : public QWidget {
@@ -71,6 +72,10 @@ public:
     QAction* copyAsKcatAction() const { return m_copyAsKcat; }
     QLabel* statusLabel() const { return m_status; }
     MessageSearchBar* searchBar() const { return m_searchBar; }
+    MessageExportRunner* exporter() const { return m_exporter; }
+    QAction* exportSelectedAction() const { return m_exportSelected; }
+    QAction* exportLoadedAction() const { return m_exportLoaded; }
+    QAction* exportSearchAction() const { return m_exportSearch; }
 
     // The detail pane.
     QTabWidget* detailTabs() const { return m_tabs; }
@@ -149,6 +154,11 @@ private:
     QAction* m_copyAsKcat = nullptr;
     QLabel* m_status = nullptr;
     MessageSearchBar* m_searchBar = nullptr;
+    MessageExportRunner* m_exporter = nullptr;
+    QAction* m_exportSelected = nullptr;
+    QAction* m_exportLoaded = nullptr;
+    QAction* m_exportSearch = nullptr;
+    QString m_notice;  // the last export's outcome
 
     QTableView* m_view = nullptr;
     QTabWidget* m_tabs = nullptr;

@@ -12,6 +12,7 @@
 #include "models/clustersnapshot.h"
 #include "models/messagemodel.h"
 #include "ui/messagebrowserpanel.h"
+#include "ui/messageexportrunner.h"
 #include "ui/messagesearchbar.h"
 
 #include <QAction>
@@ -19,6 +20,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -274,8 +276,31 @@ private slots:
         QTest::qWait(200);
         QVERIFY(panel.grab().save(QStringLiteral(PARTITA_SCREENSHOT_DIR) + "/messagebrowser-search.png"));
 
+        // Export: the selected message, then every match of the search (run again, no row limit).
+        QTemporaryDir out;
+        QString chosen;
+        panel.exporter()->setFileChooser([&](const QString& suggested) {
+            return suggested.endsWith(QStringLiteral("events.jsonl")) ? chosen : QString();
+        });
+        auto lines = [](const QString& path) {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : qsizetype(-1);
+        };
+        chosen = out.filePath("one.jsonl");
+        QVERIFY(panel.exportSelectedAction()->isEnabled());
+        panel.exportSelectedAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.statusLabel()->text().contains(QStringLiteral("Exported 1 message")), 30000);
+        QCOMPARE(lines(chosen), qsizetype(1));
+        chosen = out.filePath("all.csv");
+        QVERIFY(panel.exportSearchAction()->isEnabled());
+        panel.exportSearchAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.statusLabel()->text().contains(QStringLiteral("Exported 25 messages")), 30000);
+        QCOMPARE(lines(chosen), qsizetype(26));  // CSV: a header row
+        QVERIFY(!QFile::exists(chosen + ".part"));
+
         // Open goes back to browsing.
         panel.openButton()->click();
+        QVERIFY(!panel.exportSearchAction()->isEnabled());
         QVERIFY(!panel.model()->inSearchMode());
         QVERIFY(panel.followButton()->isEnabled());
         QVERIFY(bar->statsLabel()->text().isEmpty());
