@@ -6,6 +6,7 @@
 #include "models/messagemodel.h"
 #include "ui/messageexportrunner.h"
 #include "ui/messagesearchbar.h"
+#include "ui/producerdialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -163,6 +164,13 @@ MessageBrowserPanel::MessageBrowserPanel(models::ClusterSession* session, const 
     m_copyAsKcat->setEnabled(false);
     connect(m_copyAsKcat, &QAction::triggered, this, &MessageBrowserPanel::copySelectionAsKcat);
     m_view->addAction(m_copyAsKcat);
+    m_openInProducer = new QAction(tr("Open in producer…"), this);
+    m_openInProducer->setToolTip(tr("Send the selected message again, or an edited copy"));
+    m_openInProducer->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_openInProducer->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_openInProducer->setEnabled(false);
+    connect(m_openInProducer, &QAction::triggered, this, &MessageBrowserPanel::openCurrentInProducer);
+    m_view->addAction(m_openInProducer);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     m_status = new QLabel(this);
@@ -190,6 +198,7 @@ MessageBrowserPanel::MessageBrowserPanel(models::ClusterSession* session, const 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_copyAsKcat->setEnabled(m_view->selectionModel()->hasSelection());
         m_exportSelected->setEnabled(m_view->selectionModel()->hasSelection());
+        m_openInProducer->setEnabled(m_view->selectionModel()->currentIndex().isValid());
     });
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageBrowserPanel::onScroll);
 
@@ -332,6 +341,10 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     m_exportSearch =
         exportMenu->addAction(tr("Every match of the search…"), this, [this] { m_exporter->exportSearch(*m_model); });
     m_exportSearch->setToolTip(tr("Runs the search again and writes all its matches, beyond the rows shown"));
+    auto* produceButton = new QToolButton(bar);
+    produceButton->setText(tr("Produce…"));
+    produceButton->setToolTip(tr("Send messages to %1").arg(m_topic));
+    connect(produceButton, &QToolButton::clicked, this, [this] { openProducer(); });
     auto* exportButton = new QToolButton(bar);
     exportButton->setText(tr("Export"));
     exportButton->setToolTip(tr("Write messages to a JSON Lines or CSV file"));
@@ -348,6 +361,7 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     row->addWidget(m_follow);
     row->addWidget(copyButton);
     row->addWidget(exportButton);
+    row->addWidget(produceButton);
     row->addStretch(1);
     return bar;
 }
@@ -651,6 +665,32 @@ void MessageBrowserPanel::setUtc(bool utc) {
     m_model->setTimestampsInUtc(utc);
     m_searchBar->setUtc(utc);
     showCurrent();
+}
+
+ProducerDialog* MessageBrowserPanel::openProducer() {
+    auto* dialog = new ProducerDialog(m_session, m_topic, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+ProducerDialog* MessageBrowserPanel::openCurrentInProducer() {
+    const QModelIndex index = m_view->selectionModel()->currentIndex();
+    if (!index.isValid()) return nullptr;
+    auto bytesOf = [&](const QVariant& v) -> std::optional<QByteArray> {
+        if (v.isNull()) return std::nullopt;
+        return v.toByteArray();
+    };
+    QList<QPair<QString, std::optional<QByteArray>>> headers;
+    for (const QVariant& header : index.data(MessageModel::HeadersRole).toList()) {
+        const QVariantMap pair = header.toMap();
+        headers.append({pair.value(QStringLiteral("name")).toString(), bytesOf(pair.value(QStringLiteral("value")))});
+    }
+    ProducerDialog* dialog = openProducer();
+    dialog->setMessage(bytesOf(index.data(MessageModel::KeyBytesRole)),
+                       bytesOf(index.data(MessageModel::ValueBytesRole)), headers,
+                       index.data(MessageModel::PartitionRole).toInt());
+    return dialog;
 }
 
 void MessageBrowserPanel::copySelectionAsKcat() {

@@ -37,6 +37,7 @@ namespace partita::ui {
 
 class MessageExportRunner;
 class MessageSearchBar;
+class ProducerDialog;
 
 class MessageBrowserPanel : public QWidget {
     Q_OBJECT
@@ -70,6 +71,7 @@ public:
     QToolButton* followButton() const { return m_follow; }
     QComboBox* isolationCombo() const { return m_isolation; }
     QAction* copyAsKcatAction() const { return m_copyAsKcat; }
+    QAction* openInProducerAction() const { return m_openInProducer; }
     QLabel* statusLabel() const { return m_status; }
     MessageSearchBar* searchBar() const { return m_searchBar; }
     MessageExportRunner* exporter() const { return m_exporter; }
@@ -105,6 +107,9 @@ public slots:
     void openMessages();
     // Searches the toolbar's range (partition, start) up to the search bar's end time.
     void startSearch(const QString& expression);
+    // The producer dialog for this topic, empty or with the current message (non-modal).
+    ProducerDialog* openProducer();
+    ProducerDialog* openCurrentInProducer();
     // Copies the selected messages, one kcatLine() per line, in view order.
     void copySelectionAsKcat();
 
@@ -152,6 +157,7 @@ private:
     QToolButton* m_follow = nullptr;
     QComboBox* m_isolation = nullptr;
     QAction* m_copyAsKcat = nullptr;
+    QAction* m_openInProducer = nullptr;
     QLabel* m_status = nullptr;
     MessageSearchBar* m_searchBar = nullptr;
     MessageExportRunner* m_exporter = nullptr;

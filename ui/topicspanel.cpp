@@ -8,6 +8,7 @@
 #include "ui/addpartitionsdialog.h"
 #include "ui/createtopicdialog.h"
 #include "ui/deletetopicdialog.h"
+#include "ui/producerdialog.h"
 #include "ui/readonlytable.h"
 #include "ui/topicconfigdialog.h"
 #include "ui/topicfilterproxy.h"
@@ -44,6 +45,7 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
       m_configsAction(new QAction(tr("Configs…"), this)),
       m_purgeAction(new QAction(tr("Purge…"), this)),
       m_messagesAction(new QAction(tr("Messages"), this)),
+      m_produceAction(new QAction(tr("Produce…"), this)),
       m_status(new QLabel(this)) {
     m_proxy->setSourceModel(model);
 
@@ -74,8 +76,11 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
     m_messagesAction->setShortcut(QKeySequence(tr("Ctrl+M")));
     m_messagesAction->setToolTip(tr("Browse the selected topic's messages (%1)")
                                      .arg(m_messagesAction->shortcut().toString(QKeySequence::NativeText)));
-    for (QAction* action :
-         {m_messagesAction, m_newAction, m_configsAction, m_addPartitionsAction, m_purgeAction, m_deleteAction}) {
+    m_produceAction->setShortcut(QKeySequence(tr("Ctrl+P")));
+    m_produceAction->setToolTip(tr("Send messages to the selected topic (%1)")
+                                    .arg(m_produceAction->shortcut().toString(QKeySequence::NativeText)));
+    for (QAction* action : {m_messagesAction, m_produceAction, m_newAction, m_configsAction, m_addPartitionsAction,
+                            m_purgeAction, m_deleteAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
         m_toolBar->addAction(action);
@@ -89,6 +94,7 @@ TopicsPanel::TopicsPanel(TopicModel* model, QWidget* parent)
     connect(m_addPartitionsAction, &QAction::triggered, this, &TopicsPanel::addPartitionsToSelected);
     connect(m_configsAction, &QAction::triggered, this, &TopicsPanel::showSelectedConfigs);
     connect(m_purgeAction, &QAction::triggered, this, &TopicsPanel::purgeSelected);
+    connect(m_produceAction, &QAction::triggered, this, &TopicsPanel::produceToSelected);
     connect(m_messagesAction, &QAction::triggered, this, [this] {
         if (!selectedTopic().isEmpty()) emit openMessagesRequested(selectedTopic());
     });
@@ -160,6 +166,7 @@ void TopicsPanel::updateActions() {
     m_configsAction->setEnabled(selected);
     m_purgeAction->setEnabled(selected);
     m_messagesAction->setEnabled(selected);
+    m_produceAction->setEnabled(selected);
 }
 
 void TopicsPanel::showStatus(const QString& text, bool error) {
@@ -209,6 +216,15 @@ AddPartitionsDialog* TopicsPanel::addPartitionsToSelected() {
     auto* dialog = new AddPartitionsDialog(m_operations, topic, row ? row->partitions : 1, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+    return dialog;
+}
+
+ProducerDialog* TopicsPanel::produceToSelected() {
+    const QString topic = selectedTopic();
+    if (!m_session || topic.isEmpty()) return nullptr;
+    auto* dialog = new ProducerDialog(m_session, topic, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
     return dialog;
 }
 

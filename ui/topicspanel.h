@@ -26,6 +26,7 @@ namespace partita::ui {
 class AddPartitionsDialog;
 class CreateTopicDialog;
 class DeleteTopicDialog;
+class ProducerDialog;
 class TopicConfigDialog;
 class TopicFilterProxy;
 
@@ -50,6 +51,7 @@ public:
     QAction* configsAction() const { return m_configsAction; }
     QAction* purgeAction() const { return m_purgeAction; }
     QAction* messagesAction() const { return m_messagesAction; }
+    QAction* produceAction() const { return m_produceAction; }
     // The outcome of the last purge (or other action finished outside a dialog).
     QLabel* statusLabel() const { return m_status; }
 
@@ -69,6 +71,8 @@ public slots:
     DeleteTopicDialog* deleteSelectedTopic();
     AddPartitionsDialog* addPartitionsToSelected();
     TopicConfigDialog* showSelectedConfigs();
+    // The producer dialog for the selected topic (non-modal).
+    ProducerDialog* produceToSelected();
     QMessageBox* purgeSelected();
 
 signals:
@@ -94,6 +98,7 @@ private:
     QAction* m_configsAction;
     QAction* m_purgeAction;
     QAction* m_messagesAction;
+    QAction* m_produceAction;
     QLabel* m_status;
 };
 

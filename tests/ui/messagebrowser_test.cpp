@@ -11,9 +11,11 @@
 #include "models/clustersession.h"
 #include "models/clustersnapshot.h"
 #include "models/messagemodel.h"
+#include "models/messagetemplate.h"
 #include "ui/messagebrowserpanel.h"
 #include "ui/messageexportrunner.h"
 #include "ui/messagesearchbar.h"
+#include "ui/producerdialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -275,6 +277,18 @@ private slots:
         QCOMPARE(panel.valueShown(), static_cast<QWidget*>(panel.valueTree()));
         QTest::qWait(200);
         QVERIFY(panel.grab().save(QStringLiteral(PARTITA_SCREENSHOT_DIR) + "/messagebrowser-search.png"));
+
+        // "Open in producer" carries the message over to resend or edit it.
+        QVERIFY(panel.openInProducerAction()->isEnabled());
+        const QModelIndex current = panel.view()->currentIndex();
+        ui::ProducerDialog* producer = panel.openCurrentInProducer();
+        QVERIFY(producer);
+        const models::MessageTemplate carried = producer->currentTemplate();
+        QCOMPARE(carried.key, std::optional<QByteArray>(current.data(MessageModel::KeyBytesRole).toByteArray()));
+        QCOMPARE(carried.value, std::optional<QByteArray>(current.data(MessageModel::ValueBytesRole).toByteArray()));
+        QCOMPARE(carried.partition, current.data(MessageModel::PartitionRole).toInt());
+        QCOMPARE(producer->topic(), QString::fromLatin1(kTopic));
+        producer->close();
 
         // Export: the selected message, then every match of the search (run again, no row limit).
         QTemporaryDir out;
