@@ -14,6 +14,8 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -21,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
 #include <QMenu>
 #include <QPlainTextEdit>
@@ -252,8 +255,12 @@ QWidget* MessageBrowserPanel::buildToolbar() {
     row->setContentsMargins(6, 4, 6, 0);
 
     m_partition = new QComboBox(bar);
-    m_partition->addItem(tr("All partitions"), -1);
+    m_partition->addItem(tr("All partitions"), kAllPartitions);
     m_partition->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_partition->setToolTip(tr("The partitions to read or search (\"Several…\" picks any set)"));
+    connect(m_partition, &QComboBox::activated, this, [this](int index) {
+        if (m_partition->itemData(index).toInt() == kChoosePartitions) choosePartitions();
+    });
 
     m_start = new QComboBox(bar);
     m_start->addItem(tr("Last"), LastN);
@@ -489,12 +496,12 @@ void MessageBrowserPanel::applySnapshot(const models::ClusterSnapshot& snapshot)
     const int count = info ? int(info->partitions.size()) : 0;
     if (count != m_partitionCount) {
         m_partitionCount = count;
-        const int chosen = m_partition->currentData().toInt();
+        const QList<int> chosen = chosenPartitions();
         QSignalBlocker block(m_partition);
         while (m_partition->count() > 1) m_partition->removeItem(1);
         for (int p = 0; p < count; ++p) m_partition->addItem(tr("Partition %1").arg(p), p);
-        const int index = m_partition->findData(chosen);
-        m_partition->setCurrentIndex(index < 0 ? 0 : index);
+        if (count > 2) m_partition->addItem(tr("Several…"), kChoosePartitions);
+        setChosenPartitions(chosen);
     }
     const QString group = m_group->currentText();
     QStringList groups;
@@ -511,9 +518,57 @@ void MessageBrowserPanel::applySnapshot(const models::ClusterSnapshot& snapshot)
 }
 
 QList<int> MessageBrowserPanel::chosenPartitions() const {
-    QList<int> partitions;
-    if (const int p = m_partition->currentData().toInt(); p >= 0) partitions << p;
-    return partitions;
+    const int p = m_partition->currentData().toInt();
+    if (p == kSeveralPartitions) return m_severalPartitions;
+    if (p >= 0) return {p};
+    return {};
+}
+
+void MessageBrowserPanel::setChosenPartitions(QList<int> partitions) {
+    std::sort(partitions.begin(), partitions.end());
+    partitions.erase(std::unique(partitions.begin(), partitions.end()), partitions.end());
+    partitions.removeIf([this](int p) { return p < 0 || (m_partitionCount >= 0 && p >= m_partitionCount); });
+    QSignalBlocker block(m_partition);
+    if (const int several = m_partition->findData(kSeveralPartitions); several >= 0) m_partition->removeItem(several);
+    m_severalPartitions.clear();
+    if (partitions.size() == 1) {
+        m_partition->setCurrentIndex(qMax(0, m_partition->findData(partitions.front())));
+    } else if (partitions.isEmpty() || partitions.size() == m_partitionCount) {
+        m_partition->setCurrentIndex(0);
+    } else {
+        m_severalPartitions = partitions;
+        QStringList names;
+        for (int p : partitions) names << QString::number(p);
+        // Just before "Several…", so choosing again starts from this set.
+        const int at = qMax(1, m_partition->findData(kChoosePartitions));
+        m_partition->insertItem(at, tr("Partitions %1").arg(names.join(QStringLiteral(", "))), kSeveralPartitions);
+        m_partition->setCurrentIndex(at);
+    }
+}
+
+void MessageBrowserPanel::choosePartitions() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Partitions of %1").arg(m_topic));
+    auto* list = new QListWidget(&dialog);
+    const QList<int> current = m_severalPartitions;
+    for (int p = 0; p < m_partitionCount; ++p) {
+        auto* item = new QListWidgetItem(tr("Partition %1").arg(p), list);
+        item->setData(Qt::UserRole, p);
+        item->setCheckState(current.contains(p) ? Qt::Checked : Qt::Unchecked);
+    }
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(list);
+    layout->addWidget(buttons);
+    QList<int> chosen = current;
+    if (dialog.exec() == QDialog::Accepted) {
+        chosen.clear();
+        for (int row = 0; row < list->count(); ++row)
+            if (list->item(row)->checkState() == Qt::Checked) chosen << list->item(row)->data(Qt::UserRole).toInt();
+    }
+    setChosenPartitions(chosen);
 }
 
 void MessageBrowserPanel::applyIsolation() {

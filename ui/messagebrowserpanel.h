@@ -105,6 +105,9 @@ public:
 public slots:
     // Opens the model with the toolbar's settings.
     void openMessages();
+    // The partitions the toolbar reads (empty: all); setting several adds a "Partitions 0, 2" item.
+    QList<int> chosenPartitions() const;
+    void setChosenPartitions(QList<int> partitions);
     // Searches the toolbar's range (partition, start) up to the search bar's end time.
     void startSearch(const QString& expression);
     // The producer dialog for this topic, empty or with the current message (non-modal).
@@ -134,8 +137,7 @@ private:
     void showCurrent();
     void onScroll(int value);
     void updateStatus();
-    // The toolbar's partitions (empty: all).
-    QList<int> chosenPartitions() const;
+    void choosePartitions();
     void applyIsolation();
     void showSearchProgress();
     void setUtc(bool utc);
@@ -175,6 +177,11 @@ private:
 
     QString m_error;
     int m_partitionCount = -1;
+    // The partition combo's data: a partition number, or one of these.
+    static constexpr int kAllPartitions = -1;
+    static constexpr int kChoosePartitions = -2;   // "Several…": opens the chooser
+    static constexpr int kSeveralPartitions = -3;  // the chosen set, m_severalPartitions
+    QList<int> m_severalPartitions;
     // The row at the top of the view when older rows were asked for: kept in view after they
     // arrive, so the user is not thrown to the new top (which would ask for more again).
     QPersistentModelIndex m_olderAnchor;

@@ -320,6 +320,39 @@ private slots:
         QVERIFY(bar->statsLabel()->text().isEmpty());
     }
 
+    void severalChosenPartitions() {
+        const QString created = tests::createTopic(*m_session->admin(), "wide", 4);
+        QVERIFY2(created.isEmpty(), qPrintable(created));
+        std::vector<client::ProducerRecord> records;
+        for (int i = 0; i < 40; ++i)
+            records.push_back(
+                {.topic = "wide", .partition = i % 4, .key = "w" + std::to_string(i), .value = jsonOf(i)});
+        const QString produced = produce(records);
+        QVERIFY2(produced.isEmpty(), qPrintable(produced));
+        m_session->refreshNow();
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->snapshot() && m_session->snapshot()->findTopic("wide"), 30000);
+
+        MessageBrowserPanel panel(m_session.get(), "wide");
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading(), 60000);
+        QCOMPARE(panel.model()->rowCount(), 40);
+        QVERIFY(panel.partitionCombo()->findText(QStringLiteral("Several…")) >= 0);
+        panel.setChosenPartitions({3, 1});
+        QCOMPARE(panel.partitionCombo()->currentText(), QStringLiteral("Partitions 1, 3"));
+        panel.openMessages();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading() && panel.model()->rowCount() > 0, 60000);
+        QCOMPARE(panel.model()->rowCount(), 20);
+        for (int row = 0; row < panel.model()->rowCount(); ++row) {
+            const int partition = panel.model()->index(row, 0).data(MessageModel::PartitionRole).toInt();
+            QVERIFY(partition == 1 || partition == 3);
+        }
+        // One partition or all of them are ordinary choices again.
+        panel.setChosenPartitions({2});
+        QCOMPARE(panel.partitionCombo()->currentData().toInt(), 2);
+        QCOMPARE(panel.partitionCombo()->findText(QStringLiteral("Partitions 1, 3")), -1);
+        panel.setChosenPartitions({0, 1, 2, 3});
+        QCOMPARE(panel.partitionCombo()->currentIndex(), 0);
+    }
+
     void helpers() {
         QStandardItemModel tree;
         MessageBrowserPanel::fillJsonTree(&tree, QJsonDocument::fromJson(R"({"a":1,"b":[1,2],"c":{"d":null}})"));
