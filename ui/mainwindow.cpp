@@ -57,6 +57,8 @@ const QString kPartitionsPrefix = QStringLiteral("partitions/");
 const QString kGroupPrefix = QStringLiteral("group/");
 const QString kMessagesPrefix = QStringLiteral("messages/");
 const QString kExtraPrefix = QStringLiteral("extra/");
+// A navigator item of an app-wide panel (not under a cluster) holds its key in this role.
+constexpr int kAppPanelRole = ClusterWorkspace::kExtraKeyRole + 10;
 
 // Splitters inside panels (the brokers panel's configs pane, ...) keep their sizes per kind of panel.
 QString splitterKey(const QWidget* panel, int index) {
@@ -278,6 +280,38 @@ void MainWindow::showClusterPanel(const QString& clusterId, const QString& key) 
     if (ClusterWorkspace* ws = workspace(clusterId)) openTab(ws, kExtraPrefix + key);
 }
 
+void MainWindow::addAppPanel(const QString& key, const QString& title, QWidget* panel, const QIcon& itemIcon) {
+    const QString id = tabId(QString(), kExtraPrefix + key);
+    panel->setParent(this);
+    panel->hide();
+    panel->setProperty(kClusterProperty, QString());
+    panel->setProperty(kKeyProperty, kExtraPrefix + key);
+    panel->setProperty(kTitleProperty, title);
+    m_extraPanels.insert(id, panel);
+    m_extraTitles.insert(id, title);
+    // App-wide entries go first, above the clusters' branches.
+    auto* item = new QTreeWidgetItem({title});
+    item->setIcon(0, itemIcon);
+    item->setData(0, kAppPanelRole, key);
+    m_navigator->insertTopLevelItem(m_appItems++, item);
+    if (m_savedTabs.contains(id)) showAppPanel(key);
+}
+
+void MainWindow::showAppPanel(const QString& key) {
+    QWidget* panel = m_extraPanels.value(tabId(QString(), kExtraPrefix + key));
+    if (!panel) return;
+    int index = m_tabs->indexOf(panel);
+    if (index < 0) {
+        index = m_tabs->addTab(panel, m_extraTitles.value(tabId(panel)));
+        restorePanelSplitters(panel);
+    }
+    m_tabs->setCurrentIndex(index);
+}
+
+QWidget* MainWindow::appPanel(const QString& key) const {
+    return m_extraPanels.value(tabId(QString(), kExtraPrefix + key));
+}
+
 ClusterWorkspace* MainWindow::workspace(const QString& clusterId) const {
     const QString id = clusterId.isEmpty() ? currentClusterId() : clusterId;
     for (auto* ws : m_workspaces)
@@ -286,7 +320,9 @@ ClusterWorkspace* MainWindow::workspace(const QString& clusterId) const {
 }
 
 QString MainWindow::currentClusterId() const {
-    if (QWidget* tab = m_tabs->currentWidget()) return tab->property(kClusterProperty).toString();
+    // An app-wide tab (no cluster) leaves the choice to the navigator.
+    if (QWidget* tab = m_tabs->currentWidget(); tab && !tab->property(kClusterProperty).toString().isEmpty())
+        return tab->property(kClusterProperty).toString();
     if (QTreeWidgetItem* item = m_navigator->currentItem())
         return item->data(0, ClusterWorkspace::kClusterRole).toString();
     return m_workspaces.empty() ? QString() : m_workspaces.front()->id();
@@ -299,6 +335,7 @@ ClusterSession* MainWindow::session(const QString& clusterId) const {
 
 void MainWindow::onNavigatorActivated(QTreeWidgetItem* item) {
     if (!item) return;
+    if (const QVariant key = item->data(0, kAppPanelRole); key.isValid()) return showAppPanel(key.toString());
     ClusterWorkspace* ws = workspace(item->data(0, ClusterWorkspace::kClusterRole).toString());
     if (!ws) return;
     switch (NavTarget(item->data(0, ClusterWorkspace::kTargetRole).toInt())) {

@@ -6,6 +6,7 @@
 #include "models/clustersession.h"
 
 #include <QHash>
+#include <QIcon>
 #include <QMainWindow>
 #include <QPointer>
 #include <QString>
@@ -17,6 +18,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
+
 class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -50,6 +52,11 @@ public:
     // window owns the panel, closing its tab hides it. Reopened on start if it was open.
     void addClusterPanel(const QString& clusterId, const QString& key, const QString& title, QWidget* panel);
     void showClusterPanel(const QString& clusterId, const QString& key);
+    // An app-wide panel (alerts across every cluster): an entry above the clusters' branches; the
+    // window owns the panel, closing its tab hides it; reopened on start if it was open.
+    void addAppPanel(const QString& key, const QString& title, QWidget* panel, const QIcon& icon = {});
+    void showAppPanel(const QString& key);
+    QWidget* appPanel(const QString& key) const;
 
     // The cluster of the current tab (else of the navigator's selection, else the first); empty when
     // there is none.
@@ -118,6 +125,7 @@ private:
     // Panels of the app's own, by cluster id and key.
     QHash<QString, QPointer<QWidget>> m_extraPanels;
     QHash<QString, QString> m_extraTitles;
+    int m_appItems = 0;  // app-wide navigator entries, at the top
     // Tabs saved at the last close ("<cluster>\t<key>"), reopened as their clusters are added.
     QStringList m_savedTabs;
     QString m_savedCurrentTab;

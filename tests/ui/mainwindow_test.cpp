@@ -200,6 +200,37 @@ private slots:
         QSettings().clear();
     }
 
+    void appPanelsAboveTheClusters() {
+        QSettings().clear();
+        ClusterSession session(quickConfig(QStringLiteral("localhost:1")));
+        {
+            MainWindow window(&session, QStringLiteral("c"));
+            window.show();
+            auto* alerts = new QLabel(QStringLiteral("alerts here"));
+            window.addAppPanel(QStringLiteral("alerts"), QStringLiteral("Alerts"), alerts);
+            QCOMPARE(window.navigator()->topLevelItem(0)->text(0), QStringLiteral("Alerts"));
+            QCOMPARE(window.appPanel(QStringLiteral("alerts")), static_cast<QWidget*>(alerts));
+            const int before = window.tabs()->count();
+            emit window.navigator()->itemClicked(window.navigator()->topLevelItem(0), 0);
+            QCOMPARE(window.tabs()->count(), before + 1);
+            QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(alerts));
+            QCOMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Alerts"));
+            // The status bar still speaks of the cluster while the app-wide tab is in front.
+            QCOMPARE(window.currentClusterId(), QStringLiteral("default"));
+            window.close();
+        }
+        // Reopened on the next start; closing its tab only hides it.
+        MainWindow again(&session, QStringLiteral("c"));
+        auto* alerts = new QLabel;
+        again.addAppPanel(QStringLiteral("alerts"), QStringLiteral("Alerts"), alerts);
+        const int index = again.tabs()->indexOf(alerts);
+        QVERIFY(index >= 0);
+        emit again.tabs()->tabCloseRequested(index);
+        QCOMPARE(again.tabs()->indexOf(alerts), -1);
+        QCOMPARE(again.appPanel(QStringLiteral("alerts")), static_cast<QWidget*>(alerts));
+        QSettings().clear();
+    }
+
     void panelSplittersAreRestored() {
         QSettings().clear();
         ClusterSession session(quickConfig(QStringLiteral("localhost:1")));
