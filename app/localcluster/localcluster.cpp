@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTextStream>
@@ -25,6 +26,8 @@ namespace {
 
 // How far above the first port to look for a free one before giving up.
 constexpr int kPortSearchRange = 100;
+// The JMX exporter's usual port: the local brokers' /metrics start there.
+constexpr int kFirstPrometheusPort = 7071;
 // partitad prints this once it accepts connections (see app/partitad/main.cpp).
 constexpr char kStartedMarker[] = "started;";
 
@@ -152,6 +155,28 @@ int LocalCluster::pickPort(int id) const {
     return 0;
 }
 
+int LocalCluster::pickPrometheusPort(int id, int kafkaPort) const {
+    auto taken = [&](int port) {
+        if (port == kafkaPort) return true;
+        for (const auto& b : m_brokers)
+            if (b->status.id != id && (b->status.port == port || b->status.prometheusPort == port)) return true;
+        return false;
+    };
+    const Broker* self = broker(id);
+    if (self && self->status.prometheusPort > 0 && !taken(self->status.prometheusPort) &&
+        portIsFree(self->status.prometheusPort))
+        return self->status.prometheusPort;
+    for (int port = kFirstPrometheusPort; port < kFirstPrometheusPort + kPortSearchRange; ++port)
+        if (!taken(port) && portIsFree(port)) return port;
+    return 0;
+}
+
+QString LocalCluster::prometheusUrl(int id) const {
+    const Broker* b = broker(id);
+    if (!b || b->status.prometheusPort <= 0) return {};
+    return QStringLiteral("http://127.0.0.1:%1/metrics").arg(b->status.prometheusPort);
+}
+
 bool LocalCluster::writeProperties(const Broker& b, QString* error) const {
     const QString dir = nodeDir(b.status.id);
     if (!QDir().mkpath(dir + QStringLiteral("/data"))) {
@@ -172,7 +197,10 @@ bool LocalCluster::writeProperties(const Broker& b, QString* error) const {
                              "group.initial.rebalance.delay.ms=0\n")
                              .arg(b.status.id)
                              .arg(b.status.port)
-                             .arg(dir);
+                             .arg(dir) +
+                         (b.status.prometheusPort > 0
+                              ? QStringLiteral("prometheus.listener=http://127.0.0.1:%1\n").arg(b.status.prometheusPort)
+                              : QString());
     if (file.write(text.toUtf8()) < 0 || !file.flush()) {
         *error = tr("Cannot write %1: %2").arg(file.fileName(), file.errorString());
         return false;
@@ -202,6 +230,8 @@ bool LocalCluster::startBroker(int id) {
         return false;
     }
     b->status.port = port;
+    // No free port for /metrics is no reason not to start: the broker just serves none.
+    b->status.prometheusPort = pickPrometheusPort(id, port);
     QString error;
     if (!writeProperties(*b, &error)) {
         m_lastError = error;
@@ -473,6 +503,15 @@ bool LocalCluster::adopt(Broker& b) {
         b.detachedPid = pid;
         b.status.pid = pid;
         b.status.port = fields[2].toInt();
+        b.status.prometheusPort = 0;
+        // Its /metrics port is the one its server.properties names.
+        QFile properties(propertiesFile(b.status.id));
+        if (properties.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            static const QRegularExpression listener(QStringLiteral("^prometheus\\.listener=http://[^:]*:(\\d+)\\s*$"),
+                                                     QRegularExpression::MultilineOption);
+            const auto match = listener.match(QString::fromUtf8(properties.readAll()));
+            if (match.hasMatch()) b.status.prometheusPort = match.captured(1).toInt();
+        }
         b.status.exitSummary.clear();
         b.partialLine.clear();
         // Only the end of what it logged so far: the log view shows recent lines anyway.

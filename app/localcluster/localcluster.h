@@ -40,10 +40,11 @@ public:
     struct BrokerStatus {
         int id = 0;
         BrokerState state = BrokerState::Stopped;
-        int port = 0;         // 0 until first started
-        qint64 pid = 0;       // 0 when not running
-        QString exitSummary;  // why it stopped last, e.g. "killed by signal 9" (empty while running)
-        int exitCode = 0;     // the exit code, or the signal number when crashedBySignal
+        int port = 0;            // 0 until first started
+        int prometheusPort = 0;  // where partitad serves /metrics (prometheus.listener); 0: none
+        qint64 pid = 0;          // 0 when not running
+        QString exitSummary;     // why it stopped last, e.g. "killed by signal 9" (empty while running)
+        int exitCode = 0;        // the exit code, or the signal number when crashedBySignal
         bool crashedBySignal = false;
     };
 
@@ -91,6 +92,9 @@ public:
 
     // "localhost:9092" (comma separated with several brokers); empty before the first start.
     QString bootstrapServers() const;
+    // "http://127.0.0.1:7071/metrics": the broker's Prometheus endpoint (JMX exporter names); empty
+    // before its first start or when no port was free for it.
+    QString prometheusUrl(int id) const;
     bool isRunning() const;  // some broker is Starting, Running or Stopping
     BrokerState brokerState(int id) const;
     BrokerStatus brokerStatus(int id) const;
@@ -118,6 +122,7 @@ private:
     Broker* broker(int id);
     const Broker* broker(int id) const;
     int pickPort(int id) const;
+    int pickPrometheusPort(int id, int kafkaPort) const;
     bool writeProperties(const Broker& b, QString* error) const;
     void setState(Broker& b, BrokerState state);
     void readOutput(int id);

@@ -2,10 +2,13 @@
 #include "engine/broker/broker.h"
 #include "engine/broker/brokerconfig.h"
 #include "engine/broker/brokercontext.h"
+#include "engine/broker/brokermetrics.h"
 #include "engine/broker/metaproperties.h"
 #include "engine/cluster/metadatastore.h"
 #include "engine/coordinator/groupcoordinator.h"
 #include "engine/coordinator/transactioncoordinator.h"
+#include "engine/http/httpserver.h"
+#include "engine/metrics/metricsregistry.h"
 #include "engine/net/tcpserver.h"
 #include "engine/storage/clock.h"
 #include "engine/storage/logmanager.h"
@@ -96,12 +99,37 @@ int main(int argc, char** argv) {
         spdlog::info("listening on {}://{}:{} ({})", listener.name, listener.host.empty() ? "0.0.0.0" : listener.host,
                      *port, listener.securityProtocol);
     }
+    // prometheus.listener: /metrics in the Prometheus text format, on the same threads as the broker.
+    std::unique_ptr<http::HttpServer> metricsServer;
+    if (!config->prometheusListener.empty()) {
+        auto endpoint = http::parseHttpListener(config->prometheusListener);
+        if (!endpoint) return fail("prometheus.listener: " + endpoint.error().message);
+        auto& registry = context.metrics().registry();
+        registry.addCollector(
+            "kafka_server_socket_server_metrics_connection_count", "Open client connections",
+            metrics::MetricType::Gauge, [&server](auto& out) {
+                out.push_back(
+                    {"kafka_server_socket_server_metrics_connection_count", {}, double(server.connectionCount()), {}});
+            });
+        metricsServer = std::make_unique<http::HttpServer>(io, [&registry](const http::HttpRequest& request) {
+            if (request.path == "/metrics")
+                return http::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", registry.exposition()};
+            if (request.path == "/")
+                return http::HttpResponse{200, "text/plain; charset=utf-8", "partitad: see /metrics\n"};
+            return http::HttpResponse{404, "text/plain; charset=utf-8", "not found\n"};
+        });
+        auto port = metricsServer->listen(endpoint->host, endpoint->port);
+        if (!port) return fail("prometheus.listener: " + port.error().message);
+        spdlog::info("serving Prometheus metrics on http://{}:{}/metrics",
+                     endpoint->host.empty() ? "0.0.0.0" : endpoint->host, *port);
+    }
     spdlog::info("partitad node {} of cluster {} started; data in {}", config->nodeId, meta->clusterId, config->logDir);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int signal) {
         spdlog::info("signal {}: shutting down", signal);
         server.stop();
+        if (metricsServer) metricsServer->stop();
         io.stop();
     });
     std::vector<std::thread> threads;

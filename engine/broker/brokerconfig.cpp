@@ -364,6 +364,8 @@ KeyInfo resolveKey(std::string_view name, const std::map<std::string, std::strin
         return {};
     }
     if (name == "config.providers" || name.starts_with("config.providers.")) return {nullptr, true};
+    // partitad's own: where /metrics is served (Kafka leaves this to a JMX exporter agent).
+    if (name == kPrometheusListener) return {nullptr, true};
     // Remote storage plugins read every key under their (configurable) prefixes.
     for (std::string_view prefixKey :
          {"remote.log.storage.manager.impl.prefix", "remote.log.metadata.manager.impl.prefix"}) {
@@ -793,6 +795,8 @@ Result<BrokerConfig> makeBrokerConfig(std::map<std::string, std::string> propert
     lm.producerIdExpirationCheckIntervalMs = eff.number("producer.id.expiration.check.interval.ms");
 
     config.brokerRack = eff.text("broker.rack");
+    if (auto it = config.values.find(std::string(kPrometheusListener)); it != config.values.end())
+        config.prometheusListener = std::string(javaTrim(it->second));
     config.numNetworkThreads = eff.int32("num.network.threads");
     config.numIoThreads = eff.int32("num.io.threads");
     config.backgroundThreads = eff.int32("background.threads");

@@ -40,6 +40,8 @@ struct BrokerConfig {
     std::string logDir;                // the first of log.dirs, else log.dir, else /tmp/kraft-combined-logs
     std::vector<std::string> logDirs;  // every entry of log.dirs (partitad stores in the first)
     std::string brokerRack;            // broker.rack; empty when unset
+    // prometheus.listener (partitad's own key): "http://host:port" where /metrics is served; empty: not served.
+    std::string prometheusListener;
 
     int numNetworkThreads = 3;
     int numIoThreads = 8;
@@ -93,6 +95,9 @@ struct BrokerConfig {
     storage::LogConfig defaultLogConfig;         // topic defaults: storage::makeLogConfig({}, values)
     storage::LogManagerConfig logManagerConfig;  // dataDir = logDir, plus the log.* scheduler/cleaner settings
 };
+
+// The key of partitad's Prometheus endpoint, e.g. prometheus.listener=http://127.0.0.1:7071 (not a Kafka config).
+inline constexpr std::string_view kPrometheusListener = "prometheus.listener";
 
 // One broker config as Kafka 3.7 defines it (plus the 3.8 compression levels the topic configs already have).
 struct BrokerConfigDef {

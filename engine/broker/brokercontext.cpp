@@ -1,6 +1,7 @@
 // Topic creation and deletion rules, partition log lookup, and storage errors as Kafka error codes.
 #include "engine/broker/brokercontext.h"
 
+#include "engine/broker/brokermetrics.h"
 #include "engine/broker/dynamicbrokerconfigs.h"
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
@@ -97,7 +98,8 @@ BrokerContext::BrokerContext(BrokerConfig config, cluster::MetadataStore& metada
       m_transactionTopic(makeCoordinatorTopic(*this, coordinator::kTransactionStateTopic)),
       m_transactionMarkers(makeTransactionMarkers(*this)),
       m_transactions(std::make_unique<coordinator::TransactionCoordinator>(
-          transactionCoordinatorConfig(m_config), *m_transactionTopic, *m_transactionMarkers, *m_producerIds, clock)) {
+          transactionCoordinatorConfig(m_config), *m_transactionTopic, *m_transactionMarkers, *m_producerIds, clock)),
+      m_metrics(std::make_unique<BrokerMetrics>(*this)) {
     // Logs recovered before the broker existed were opened with server.properties alone.
     applyDynamicConfigs();
 }
@@ -282,6 +284,7 @@ ApiError BrokerContext::deleteTopic(const std::string& name) {
             if (Status st = m_logs.deleteLog(name, int32_t(p)); !st) spdlog::error("{}", st.error().message);
         }
     }
+    m_metrics->topicDeleted(name);
     spdlog::info("deleted topic {}", name);
     return {};
 }

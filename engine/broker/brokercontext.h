@@ -40,6 +40,7 @@ class PartitionLog;
 
 namespace partita::broker {
 
+class BrokerMetrics;
 class DynamicBrokerConfigs;
 
 // A Kafka error code with the message the response carries (code 0: success).
@@ -79,6 +80,8 @@ public:
     coordinator::ProducerIdManager& producerIds() { return *m_producerIds; }
     coordinator::TransactionCoordinator& transactions() { return *m_transactions; }
     coordinator::TransactionMarkers& transactionMarkers() { return *m_transactionMarkers; }
+    // What /metrics serves (prometheus.listener); the handlers count into it.
+    BrokerMetrics& metrics() { return *m_metrics; }
 
     // The topic's effective log config: Kafka defaults, broker log.* settings (dynamic ones included), topic
     // overrides.
@@ -128,6 +131,7 @@ private:
     std::unique_ptr<coordinator::CoordinatorTopic> m_transactionTopic;
     std::unique_ptr<coordinator::TransactionMarkers> m_transactionMarkers;
     std::unique_ptr<coordinator::TransactionCoordinator> m_transactions;
+    std::unique_ptr<BrokerMetrics> m_metrics;
 };
 
 // Kafka's error code for a storage failure (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, ...).

@@ -1,6 +1,7 @@
 // Produce: appends each partition's records to its log and answers per partition (acks 0, 1 and all).
 #include "engine/broker/apihandler.h"
 #include "engine/broker/brokercontext.h"
+#include "engine/broker/brokermetrics.h"
 #include "engine/broker/handlers.h"
 #include "engine/broker/internaltopics.h"
 #include "engine/cluster/metadatastore.h"
@@ -53,6 +54,7 @@ private:
         ProduceResponse::PartitionProduceResponse out;
         out.index = data.index;
         auto failWith = [&](const ApiError& error) {
+            m_context.metrics().produceFailed(topic);
             out.errorCode = error.code;
             out.errorMessage = error.message;
             out.baseOffset = -1;
@@ -122,6 +124,7 @@ private:
         // One replica on one broker: what the leader has is committed as soon as it is written.
         log->updateHighWatermark(log->logEndOffset());
         appended = true;
+        if (!result->duplicate) m_context.metrics().produced(topic, uint64_t(result->recordCount), result->bytes);
         out.baseOffset = result->firstOffset;
         out.logAppendTimeMs = result->logAppendTime;
         out.logStartOffset = result->logStartOffset;

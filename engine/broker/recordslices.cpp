@@ -3,6 +3,7 @@
 
 #include "engine/protocol/records/byteorder.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <random>
@@ -51,6 +52,13 @@ Bytes RecordSlices::add(const storage::FileSlice& slice) {
     entry.slice = slice;
     m_entries.push_back(entry);
     return Bytes::copyOf(std::span<const uint8_t>(entry.marker));
+}
+
+uint64_t RecordSlices::recordBytes(const Bytes& records) const {
+    if (records.size() == 16)
+        for (const Entry& entry : m_entries)
+            if (std::equal(entry.marker.begin(), entry.marker.end(), records.data())) return entry.slice.size();
+    return records.size();
 }
 
 std::optional<net::ResponseFrame> RecordSlices::split(const Bytes& frame, bool flexible) const {

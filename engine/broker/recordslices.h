@@ -23,6 +23,8 @@ public:
     // The marker that stands in for `slice` in the response until split().
     Bytes add(const storage::FileSlice& slice);
     bool empty() const { return m_entries.empty(); }
+    // The bytes a response's records field stands for: the slice's length for a marker, else its own size.
+    uint64_t recordBytes(const Bytes& records) const;
     void clear() { m_entries.clear(); }
 
     // `frame` is the encoded response, length prefix included; `flexible` says whether its records
