@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -73,6 +74,18 @@ GroupPanel::GroupPanel(models::ClusterSession* session, const QString& groupId, 
 }
 
 GroupPanel::~GroupPanel() = default;
+
+void GroupPanel::setLagChart(QWidget* chart) {
+    if (m_lagChart || !chart) return;
+    m_lagChart = chart;
+    // The table and the chart share the room; the splitter's sizes are kept per panel kind.
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    layout()->replaceWidget(m_view, splitter);
+    splitter->addWidget(m_view);
+    splitter->addWidget(chart);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+}
 
 ResetOffsetsDialog* GroupPanel::resetDialog() const {
     return m_resetDialog;

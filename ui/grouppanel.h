@@ -37,6 +37,9 @@ public:
     QPushButton* deleteButton() const { return m_deleteButton; }
     // The open reset dialog, or nullptr.
     ResetOffsetsDialog* resetDialog() const;
+    // Puts a chart of the group's lag history below the table (the panel owns it).
+    void setLagChart(QWidget* chart);
+    QWidget* lagChart() const { return m_lagChart; }
 
 public slots:
     void refresh();
@@ -70,6 +73,7 @@ private:
     QPushButton* m_resetButton;
     QPushButton* m_deleteButton;
     QPointer<ResetOffsetsDialog> m_resetDialog;
+    QWidget* m_lagChart = nullptr;
     bool m_deleting = false;
     QString m_deleteError;
 };

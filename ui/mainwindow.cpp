@@ -2,13 +2,17 @@
 // the current cluster, and saves and restores the window's layout and open tabs.
 #include "ui/mainwindow.h"
 
+#include "models/alertengine.h"
 #include "models/clustersnapshot.h"
+#include "models/metricnames.h"
+#include "models/monitoringhub.h"
 #include "ui/brokerspanel.h"
 #include "ui/clusterworkspace.h"
 #include "ui/grouppanel.h"
 #include "ui/groupspanel.h"
 #include "ui/icons.h"
 #include "ui/messagebrowserpanel.h"
+#include "ui/metricchartview.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
 #include "ui/theme.h"
@@ -308,6 +312,10 @@ void MainWindow::showAppPanel(const QString& key) {
     m_tabs->setCurrentIndex(index);
 }
 
+void MainWindow::setMonitoring(models::MonitoringHub* monitoring) {
+    m_monitoring = monitoring;
+}
+
 QWidget* MainWindow::appPanel(const QString& key) const {
     return m_extraPanels.value(tabId(QString(), kExtraPrefix + key));
 }
@@ -416,6 +424,15 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
             // Deleting or resetting changes the group list: show it without waiting for the timer.
             connect(groupPanel, &GroupPanel::groupDeleted, ws->session(), &ClusterSession::refreshNow);
             connect(groupPanel, &GroupPanel::offsetsReset, ws->session(), &ClusterSession::refreshNow);
+            if (m_monitoring) {
+                // The group's lag over time, against the alert rules that apply to it.
+                auto* chart = new MetricChartView(m_monitoring->history());
+                chart->setSeries(
+                    {{ws->id(), QString::fromLatin1(models::metrics::groupLag), QStringLiteral("group:") + groupId}});
+                chart->setThresholds(m_monitoring->alerts()->rules());
+                connect(m_monitoring, &models::MonitoringHub::frameReady, chart, &MetricChartView::appendFrame);
+                groupPanel->setLagChart(chart);
+            }
             panel = groupPanel;
         }
         activate(ws, panel, key, tr("Group: %1").arg(groupId));

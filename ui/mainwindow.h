@@ -23,6 +23,10 @@ class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
+namespace partita::models {
+class MonitoringHub;
+}
+
 namespace partita::ui {
 
 class BrokersPanel;
@@ -57,6 +61,8 @@ public:
     void addAppPanel(const QString& key, const QString& title, QWidget* panel, const QIcon& icon = {});
     void showAppPanel(const QString& key);
     QWidget* appPanel(const QString& key) const;
+    // Metric history and alert thresholds for the charts in group panels (none without it).
+    void setMonitoring(models::MonitoringHub* monitoring);
 
     // The cluster of the current tab (else of the navigator's selection, else the first); empty when
     // there is none.
@@ -125,7 +131,8 @@ private:
     // Panels of the app's own, by cluster id and key.
     QHash<QString, QPointer<QWidget>> m_extraPanels;
     QHash<QString, QString> m_extraTitles;
-    int m_appItems = 0;  // app-wide navigator entries, at the top
+    int m_appItems = 0;
+    QPointer<models::MonitoringHub> m_monitoring;  // app-wide navigator entries, at the top
     // Tabs saved at the last close ("<cluster>\t<key>"), reopened as their clusters are added.
     QStringList m_savedTabs;
     QString m_savedCurrentTab;

@@ -5,11 +5,18 @@
 #include "app/localcluster/localclustercontroller.h"
 #include "app/localcluster/sampledata.h"
 #include "engine/client/clientconfig.h"
+#include "models/alertengine.h"
 #include "models/clustersession.h"
+#include "models/metrichistory.h"
+#include "models/monitoringhub.h"
 #include "savedclusters.h"
 #include "startuptrace.h"
+#include "ui/alertdashboardpanel.h"
+#include "ui/alerttray.h"
+#include "ui/icons.h"
 #include "ui/localclusterpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/metricspanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,6 +50,8 @@ private:
 };
 
 const QString kProcessesPanel = QStringLiteral("processes");
+const QString kAlertsPanel = QStringLiteral("alerts");
+const QString kMetricsPanel = QStringLiteral("metrics");
 
 }  // namespace
 
@@ -53,6 +62,8 @@ AppWiring::~AppWiring() {
     delete m_sampleData;
     delete m_localController;
     m_window.reset();
+    // The collectors read the sessions.
+    delete m_monitoring;
     m_sessions.clear();
 }
 
@@ -66,6 +77,7 @@ void AppWiring::start() {
     });
     m_window->clusterMenu()->insertAction(m_window->quitAction(), startLocal);
     m_window->clusterMenu()->insertSeparator(m_window->quitAction());
+    startMonitoring();
     m_window->show();
     startuptrace::mark("window shown");
     // The first turn of the event loop after show(): the window paints and takes input from here.
@@ -155,12 +167,91 @@ void AppWiring::addCluster(const QString& id, const QString& name, Result<client
                                : std::make_unique<ClusterSession>(QString::fromStdString(config.error().message));
     watchFirstSnapshot(session.get());
     m_window->addCluster(id, name, session.get());
+    m_monitoring->addCluster(id, session.get(), prometheusEndpoints(id));
     m_sessions[id] = std::move(session);
+    addMetricsPanel(id);
+}
+
+void AppWiring::addMetricsPanel(const QString& clusterId) {
+    auto* panel = new ui::MetricsPanel(m_monitoring->history(), clusterId);
+    panel->setThresholds(m_monitoring->alerts()->rules());
+    connect(m_monitoring, &models::MonitoringHub::frameReady, panel, &ui::MetricsPanel::appendFrame);
+    m_window->addClusterPanel(clusterId, kMetricsPanel, tr("Metrics"), panel);
+    m_metricsPanels[clusterId] = panel;
 }
 
 void AppWiring::removeCluster(const QString& id) {
+    m_monitoring->removeCluster(id);
+    m_metricsPanels.erase(id);
     m_window->removeCluster(id);
     m_sessions.erase(id);
+}
+
+QStringList AppWiring::prometheusEndpoints(const QString& clusterId) const {
+    // The local brokers serve /metrics (prometheus.listener); remote clusters' exporters are not
+    // configurable yet, so they are watched through the Kafka protocol alone.
+    QStringList endpoints;
+    if (clusterId == QLatin1String(kLocalClusterId) && m_localCluster)
+        for (int id = 1; id <= m_localCluster->brokerCount(); ++id)
+            if (const QString url = m_localCluster->prometheusUrl(id); !url.isEmpty())
+                endpoints << QStringLiteral("%1=%2").arg(id).arg(url);
+    return endpoints;
+}
+
+void AppWiring::startMonitoring() {
+    m_monitoring = new models::MonitoringHub(models::MetricHistory::defaultPath(),
+                                             models::MonitoringHub::defaultRulesPath(), this);
+    m_tray = new ui::AlertTray(this);
+    m_tray->setEnabled(m_monitoring->desktopNotifications());
+    models::AlertNotifier* notifier = m_monitoring->notifier();
+    notifier->setDesktop(m_tray->desktopCallback());
+    notifier->setSound(ui::AlertTray::soundCallback());
+
+    m_alertsPanel = new ui::AlertDashboardPanel(m_monitoring->alerts());
+    m_alertsPanel->setNotifier(
+        notifier, {notifier->webhooks(), m_monitoring->desktopNotifications(), m_monitoring->soundForCritical()});
+    connect(m_alertsPanel, &ui::AlertDashboardPanel::rulesEdited, this,
+            [this](const std::vector<models::AlertRule>& rules) {
+                QString error;
+                if (!m_monitoring->setRules(rules, &error))
+                    m_window->statusBar()->showMessage(tr("Alert rules not saved: %1").arg(error));
+                for (const auto& [id, panel] : m_metricsPanels)
+                    if (panel) panel->setThresholds(m_monitoring->alerts()->rules());
+            });
+    connect(m_alertsPanel, &ui::AlertDashboardPanel::notificationSettingsEdited, this,
+            [this](const ui::AlertDashboardPanel::NotificationSettings& settings) {
+                m_monitoring->setWebhooks(settings.webhooks);
+                m_monitoring->setDesktopNotifications(settings.desktop);
+                m_monitoring->setSoundForCritical(settings.soundForCritical);
+                m_tray->setEnabled(settings.desktop);
+            });
+    connect(m_alertsPanel, &ui::AlertDashboardPanel::openSubjectRequested, this, &AppWiring::openAlertSubject);
+    connect(m_alertsPanel, &ui::AlertDashboardPanel::showChartRequested, this, [this](const models::SeriesKey& series) {
+        const auto it = m_metricsPanels.find(series.cluster);
+        if (it == m_metricsPanels.end() || !it->second) return;
+        m_window->showClusterPanel(series.cluster, kMetricsPanel);
+        it->second->showSeries(series);
+    });
+    connect(m_tray, &ui::AlertTray::activated, this, [this] {
+        m_window->showAppPanel(kAlertsPanel);
+        m_window->raise();
+        m_window->activateWindow();
+    });
+    connect(m_monitoring, &models::MonitoringHub::rulesProblem, this,
+            [this](const QString& message) { m_window->statusBar()->showMessage(message); });
+    m_window->setMonitoring(m_monitoring);
+    m_window->addAppPanel(kAlertsPanel, tr("Alerts"), m_alertsPanel, ui::icon(QStringLiteral("alerts")));
+}
+
+void AppWiring::openAlertSubject(const QString& clusterId, const QString& subject) {
+    const QString kind = subject.section(QLatin1Char(':'), 0, 0);
+    const QString name = subject.section(QLatin1Char(':'), 1).section(QLatin1Char('|'), 0, 0);
+    if (kind == QLatin1String("topic"))
+        m_window->showPartitions(name, clusterId);
+    else if (kind == QLatin1String("group"))
+        m_window->showGroup(name, clusterId);
+    else
+        m_window->showBrokers(clusterId);
 }
 
 void AppWiring::watchFirstSnapshot(ClusterSession* session) {

@@ -7,6 +7,7 @@
 #include "engine/protocol/result.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <map>
@@ -14,10 +15,14 @@
 
 namespace partita::models {
 class ClusterSession;
-}
+class MonitoringHub;
+}  // namespace partita::models
 namespace partita::ui {
 class MainWindow;
 class LocalClusterPanel;
+class AlertDashboardPanel;
+class AlertTray;
+class MetricsPanel;
 }  // namespace partita::ui
 
 namespace partita::app {
@@ -66,6 +71,12 @@ private:
     void addCluster(const QString& id, const QString& name, Result<client::ClientConfig> config);
     void addCluster(const QString& id, const QString& name, const QString& bootstrap);
     void removeCluster(const QString& id);
+    // Metric collection and alerts for every cluster, the alert dashboard and the tray.
+    void startMonitoring();
+    QStringList prometheusEndpoints(const QString& clusterId) const;
+    void openAlertSubject(const QString& clusterId, const QString& subject);
+    // The cluster's Metrics entry: charts of its history against the alert thresholds.
+    void addMetricsPanel(const QString& clusterId);
     void watchFirstSnapshot(models::ClusterSession* session);
     void startSampleData();
     void takeScreenshotAndQuit();
@@ -78,6 +89,10 @@ private:
     LocalCluster* m_localCluster = nullptr;
     ui::LocalClusterPanel* m_localPanel = nullptr;  // owned by the window
     LocalClusterController* m_localController = nullptr;
+    models::MonitoringHub* m_monitoring = nullptr;
+    ui::AlertTray* m_tray = nullptr;
+    ui::AlertDashboardPanel* m_alertsPanel = nullptr;               // owned by the window
+    std::map<QString, QPointer<ui::MetricsPanel>> m_metricsPanels;  // owned by the window
     SavedClusters* m_savedClusters = nullptr;
     SampleData* m_sampleData = nullptr;
     bool m_sampleDataStarted = false;

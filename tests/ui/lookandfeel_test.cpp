@@ -32,7 +32,7 @@ namespace {
 const QStringList kExpectedIcons = {"cluster",  "local-cluster", "broker",  "topic", "partition",   "group",
                                     "refresh",  "add",           "delete",  "edit",  "connect",     "disconnect",
                                     "start",    "stop",          "restart", "wipe",  "sample-data", "search",
-                                    "settings", "warning",       "error",   "ok"};
+                                    "settings", "warning",       "error",   "ok",    "alerts"};
 
 // Pixels that are not fully transparent: an icon that renders blank has none.
 int paintedPixels(const QImage& image) {

@@ -6,11 +6,14 @@
 
 #include "engine/client/admin.h"
 #include "models/clustersession.h"
+#include "models/monitoringhub.h"
 #include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
+#include "ui/grouppanel.h"
 #include "ui/groupspanel.h"
 #include "ui/mainwindow.h"
 #include "ui/messagebrowserpanel.h"
+#include "ui/metricchartview.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
 #include "ui/topicfilterproxy.h"
@@ -228,6 +231,24 @@ private slots:
         emit again.tabs()->tabCloseRequested(index);
         QCOMPARE(again.tabs()->indexOf(alerts), -1);
         QCOMPARE(again.appPanel(QStringLiteral("alerts")), static_cast<QWidget*>(alerts));
+        QSettings().clear();
+    }
+
+    void groupPanelChartsItsLag() {
+        QSettings().clear();
+        QTemporaryDir dir;
+        models::MonitoringHub hub(dir.filePath("metrics.sqlite"), dir.filePath("rules.json"));
+        ClusterSession session(quickConfig(QStringLiteral("localhost:1")));
+        MainWindow window(&session, QStringLiteral("c"));
+        window.setMonitoring(&hub);
+        ui::GroupPanel* panel = window.showGroup(QStringLiteral("billing"));
+        QVERIFY(panel);
+        auto* chart = qobject_cast<ui::MetricChartView*>(panel->lagChart());
+        QVERIFY(chart);
+        QCOMPARE(chart->seriesKeys().size(), size_t(1));
+        QCOMPARE(chart->seriesKeys().front().metric, QStringLiteral("group_lag"));
+        QCOMPARE(chart->seriesKeys().front().subject, QStringLiteral("group:billing"));
+        QCOMPARE(chart->seriesKeys().front().cluster, QStringLiteral("default"));
         QSettings().clear();
     }
 
