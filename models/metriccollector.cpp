@@ -81,6 +81,13 @@ struct MetricCollector::Previous {
     quint64 snapshotSequence = 0;
     qint64 snapshotMs = 0;
     std::unordered_map<std::string, qint64> topicBytes;
+    // group -> its state number, member count and the rebalances seen in the last hour
+    struct GroupActivity {
+        int state = 0;
+        size_t members = 0;
+        std::vector<qint64> rebalances;  // ms
+    };
+    std::unordered_map<std::string, GroupActivity> groups;
     // subject -> when scraped and counter name -> value, from the Prometheus scrapes
     struct Counters {
         qint64 ms = 0;
@@ -395,8 +402,11 @@ void MetricCollector::buildFrame(Round& round) {
             const QString gname = QString::fromStdString(group);
             const QString subject = groupSubject(gname);
             if (auto d = round.described.find(group); d != round.described.end()) {
-                add(metrics::groupState, subject, groupStateNumber(d->second.state));
+                const int state = groupStateNumber(d->second.state);
+                add(metrics::groupState, subject, state);
                 add(metrics::groupMembers, subject, double(d->second.members.size()));
+                add(metrics::groupRebalancesPerHour, subject,
+                    double(countRebalance(prev, *next, group, state, d->second.members.size(), round.ms)));
             }
             auto c = round.committed.find(group);
             if (c == round.committed.end()) continue;
@@ -439,6 +449,28 @@ void MetricCollector::buildFrame(Round& round) {
     round.next = std::move(next);
 }
 
+size_t MetricCollector::countRebalance(const Previous* prev, Previous& next, const std::string& group, int state,
+                                       size_t members, qint64 ms) {
+    // The protocol shows no rebalance counter (DescribeGroups has no generation), so one is counted
+    // when a sample finds the group rebalancing after it was not, or its members changed between
+    // two stable samples (a rebalance quicker than the sampling interval).
+    Previous::GroupActivity activity;
+    if (prev)
+        if (auto it = prev->groups.find(group); it != prev->groups.end()) activity = it->second;
+    const bool rebalancing = state == 3 || state == 4;
+    const bool wasRebalancing = activity.state == 3 || activity.state == 4;
+    const bool known = activity.state != 0;
+    if (known && ((rebalancing && !wasRebalancing) || (!rebalancing && !wasRebalancing && members != activity.members &&
+                                                       members > 0 && activity.members > 0)))
+        activity.rebalances.push_back(ms);
+    std::erase_if(activity.rebalances, [ms](qint64 at) { return at <= ms - 3600 * 1000; });
+    activity.state = state;
+    activity.members = members;
+    const size_t count = activity.rebalances.size();
+    next.groups[group] = std::move(activity);
+    return count;
+}
+
 void MetricCollector::scrape(std::shared_ptr<Round> round, const QString& entry) {
     if (!m_network) m_network = new QNetworkAccessManager(this);
     const Endpoint endpoint = parseEndpoint(entry);
@@ -463,6 +495,15 @@ void MetricCollector::scrape(std::shared_ptr<Round> round, const QString& entry)
 
 void MetricCollector::addScrapes(Round& round) {
     const Previous* prev = round.previous.get();
+    // Cluster-wide from the brokers' own counts (the protocol would need every topic's
+    // min.insync.replicas): the sum over the scraped brokers.
+    std::optional<double> underMinIsr;
+    for (const auto& [subject, text] : round.scrapes)
+        if (auto v = text.sum("kafka_server_replicamanager_underminisrpartitioncount"))
+            underMinIsr = underMinIsr.value_or(0) + *v;
+    if (underMinIsr)
+        round.frame.values.emplace_back(
+            SeriesKey{round.cluster, QLatin1String(metrics::underMinIsrPartitions), QString()}, *underMinIsr);
     for (const auto& [subject, text] : round.scrapes) {
         auto add = [&](const char* metric, double value) {
             round.frame.values.emplace_back(SeriesKey{round.cluster, QLatin1String(metric), subject}, value);

@@ -54,6 +54,8 @@ private:
     static void finishKafka(std::shared_ptr<Round> round);
     static void buildFrame(Round& round);
     static void addScrapes(Round& round);
+    static size_t countRebalance(const Previous* prev, Previous& next, const std::string& group, int state,
+                                 size_t members, qint64 ms);
     void scrape(std::shared_ptr<Round> round, const QString& entry);
     void finishRound(std::shared_ptr<Round> round);
 

@@ -74,6 +74,7 @@ QByteArray exporterText(double bytesIn, double failedProduce, double totalProduc
            QByteArray::number(totalProduce) +
            "\n"
            "kafka_network_requestchannel_requestqueuesize 7\n"
+           "kafka_server_replicamanager_underminisrpartitioncount 2\n"
            "kafka_server_kafkarequesthandlerpool_requesthandleravgidlepercent 0.75\n"
            "kafka_network_socketserver_networkprocessoravgidlepercent 0.5\n"
            "kafka_network_requestmetrics_totaltimems{request=\"Produce\",quantile=\"0.99\"} 12.5\n";
@@ -148,7 +149,13 @@ void MetricCollectorTest::framesFromARealCluster() {
     QVERIFY2(more.isEmpty(), qPrintable(more));
     const MetricFrame second = collect(collector);
     QCOMPARE(valueOf(second, metrics::topicMessages, topic), std::optional<double>(150));
-    QVERIFY(valueOf(second, metrics::topicMessagesInPerSec, topic).value_or(0) > 0);
+    QVERIFY2(valueOf(second, metrics::topicMessagesInPerSec, topic).value_or(0) > 0,
+             qPrintable(QStringLiteral("ends %1 → %2, ms %3 → %4, rate %5")
+                            .arg(valueOf(first, metrics::topicEndOffsets, topic).value_or(-1))
+                            .arg(valueOf(second, metrics::topicEndOffsets, topic).value_or(-1))
+                            .arg(first.ms)
+                            .arg(second.ms)
+                            .arg(valueOf(second, metrics::topicMessagesInPerSec, topic).value_or(-1))));
     QCOMPARE(valueOf(second, metrics::groupLag, QStringLiteral("group:g")), std::optional<double>(100));
     QCOMPARE(problems.size(), 0);
 
@@ -194,6 +201,8 @@ void MetricCollectorTest::prometheusEndpoint() {
         QCOMPARE(valueOf(first, metrics::produceRequestMs, subject), std::optional<double>(12.5));
         QVERIFY(!valueOf(first, metrics::bytesInPerSec, subject).has_value());  // a rate needs two scrapes
     }
+    // Under-min-ISR partitions come from the brokers' own counts, summed over the endpoints scraped.
+    QCOMPARE(valueOf(first, metrics::underMinIsrPartitions, QString()), std::optional<double>(4));
     QTest::qWait(200);
     exporter.body = exporterText(3000, 5, 60);
     const MetricFrame second = collect(collector);
