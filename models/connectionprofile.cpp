@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringList>
+#include <QUrl>
 #include <QUuid>
 
 namespace partita::models {
@@ -115,6 +116,18 @@ bool ConnectionProfile::fromPropertiesFile(const QString& path, ConnectionProfil
 ConnectionProfile::Errors ConnectionProfile::validate() const {
     Errors errors;
     if (name.trimmed().isEmpty()) errors.insert("name", tr("Give the cluster a name."));
+    for (const QString& entry : metricsEndpoints) {
+        // "N=url": N a broker id; the URL an http(s) address with a host.
+        const qsizetype equals = entry.indexOf(QLatin1Char('='));
+        bool idOk = true;
+        if (equals > 0 && entry.left(equals).toInt(&idOk) < 0) idOk = false;
+        const QUrl url(equals > 0 && idOk ? entry.mid(equals + 1) : entry, QUrl::StrictMode);
+        if (!idOk || !url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            errors.insert("metrics.endpoints", tr("\"%1\" is not an http(s) URL, or N=URL for broker N.").arg(entry));
+            break;
+        }
+    }
 
     const QString servers = property("bootstrap.servers");
     if (servers.isEmpty()) {

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace partita::models {
 
@@ -41,6 +42,9 @@ public:
     Secrets secrets;
     // Whether the saved profile has secrets in the keychain (or this session's memory).
     bool hasPassword = false;
+    // Prometheus endpoints (JMX exporters) scraped for the cluster's broker metrics: "url" or
+    // "N=url" for broker N, e.g. "1=http://kafka-1:7071/metrics".
+    QStringList metricsEndpoints;
 
     QString property(const QString& key) const { return properties.value(key); }
     // An empty value removes the key.

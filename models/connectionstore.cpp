@@ -73,6 +73,7 @@ void ConnectionStore::load() {
         profile.id = s.value("id").toString();
         profile.name = s.value("name").toString();
         profile.hasPassword = s.value("hasPassword").toBool();
+        profile.metricsEndpoints = s.value("metricsEndpoints").toStringList();
         s.beginGroup(QStringLiteral("properties"));
         for (const QString& key : s.childKeys()) {
             // A hand-edited file could hold a secret: ignore it rather than spread it further.
@@ -95,6 +96,7 @@ void ConnectionStore::writeAll() {
         s.setValue("id", profile.id);
         s.setValue("name", profile.name);
         s.setValue("hasPassword", profile.hasPassword);
+        s.setValue("metricsEndpoints", profile.metricsEndpoints);
         s.beginGroup(QStringLiteral("properties"));
         for (auto it = profile.properties.cbegin(); it != profile.properties.cend(); ++it)
             if (!ConnectionProfile::isSecretKey(it.key())) s.setValue(it.key(), it.value());

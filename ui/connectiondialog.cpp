@@ -15,6 +15,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -96,6 +97,14 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     m_keyPassword->setEchoMode(QLineEdit::Password);
     m_keyPassword->setToolTip(QStringLiteral("ssl.key.password"));
     m_tlsWidgets << addRow(tr("Key pass&word:"), m_keyPassword, "ssl.key.password");
+    m_metrics = new QLineEdit;
+    m_metrics->setObjectName("metricsEndpoints");
+    m_metrics->setPlaceholderText(QStringLiteral("1=http://kafka-1:7071/metrics, 2=http://kafka-2:7071/metrics"));
+    m_metrics->setToolTip(
+        tr("Prometheus endpoints (the JMX exporter) for broker metrics such as the request queue "
+           "and idle ratios: URLs, or N=URL for broker N, separated by commas. Optional: "
+           "without them Partita watches the cluster through the Kafka protocol alone."));
+    addRow(tr("&Metrics endpoints:"), m_metrics, "metrics.endpoints");
     layout->addLayout(form);
 
     auto* advancedBox = new QGroupBox(tr("Advanced client properties"));
@@ -177,7 +186,7 @@ ConnectionDialog::ConnectionDialog(QWidget* parent)
     });
 
     for (QLineEdit* edit :
-         {m_name, m_bootstrap, m_username, m_password, m_caFile, m_certFile, m_keyFile, m_keyPassword})
+         {m_name, m_bootstrap, m_username, m_password, m_caFile, m_certFile, m_keyFile, m_keyPassword, m_metrics})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionDialog::revalidate);
     for (QComboBox* combo : {m_protocol, m_mechanism})
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
@@ -257,6 +266,9 @@ ConnectionProfile ConnectionDialog::profile() const {
         profile.setProperty("ssl.key.location", m_keyFile->text());
         if (!m_keyPassword->text().isEmpty()) profile.secrets.insert("ssl.key.password", m_keyPassword->text());
     }
+    for (const QString& entry :
+         m_metrics->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+        profile.metricsEndpoints << entry;
     profile.hasPassword = !profile.secrets.isEmpty();
     return profile;
 }
@@ -287,6 +299,7 @@ void ConnectionDialog::setProfile(const ConnectionProfile& profile) {
     m_certFile->setText(profile.property("ssl.certificate.location"));
     m_keyFile->setText(profile.property("ssl.key.location"));
     m_keyPassword->setText(profile.secrets.value("ssl.key.password"));
+    m_metrics->setText(profile.metricsEndpoints.join(QStringLiteral(", ")));
     fillAdvanced(profile.properties);
     m_steps->clear();
     m_testSummary->clear();

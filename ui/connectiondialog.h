@@ -58,6 +58,7 @@ private:
     QLineEdit* m_certFile;
     QLineEdit* m_keyFile;
     QLineEdit* m_keyPassword;
+    QLineEdit* m_metrics = nullptr;
     QList<QWidget*> m_saslWidgets;
     QList<QWidget*> m_tlsWidgets;
     QTableWidget* m_advanced;

@@ -188,8 +188,10 @@ void AppWiring::removeCluster(const QString& id) {
 }
 
 QStringList AppWiring::prometheusEndpoints(const QString& clusterId) const {
-    // The local brokers serve /metrics (prometheus.listener); remote clusters' exporters are not
-    // configurable yet, so they are watched through the Kafka protocol alone.
+    // The local brokers serve /metrics (prometheus.listener); a saved cluster's come from its
+    // connection (without any, it is watched through the Kafka protocol alone).
+    if (clusterId != QLatin1String(kLocalClusterId))
+        return m_savedClusters ? m_savedClusters->metricsEndpoints(clusterId) : QStringList();
     QStringList endpoints;
     if (clusterId == QLatin1String(kLocalClusterId) && m_localCluster)
         for (int id = 1; id <= m_localCluster->brokerCount(); ++id)

@@ -28,6 +28,11 @@ bool SavedClusters::contains(const QString& id) const {
     return m_store->profile(id).has_value();
 }
 
+QStringList SavedClusters::metricsEndpoints(const QString& id) const {
+    const auto profile = m_store->profile(id);
+    return profile ? profile->metricsEndpoints : QStringList();
+}
+
 void SavedClusters::connectAll() {
     for (const ConnectionProfile& profile : m_store->profiles()) connectProfile(profile);
 }

@@ -32,6 +32,8 @@ public:
 
     bool isEmpty() const;
     bool contains(const QString& id) const;
+    // The saved cluster's Prometheus endpoints ("url" or "N=url"); empty for an unknown id.
+    QStringList metricsEndpoints(const QString& id) const;
     models::ConnectionStore* store() const { return m_store; }
 
     // Connects every saved cluster, in the order they were added.

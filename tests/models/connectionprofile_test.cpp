@@ -62,6 +62,14 @@ private slots:
         QVERIFY(profile.validate().contains("name"));
 
         profile = valid();
+        profile.metricsEndpoints = {"1=http://kafka-1:7071/metrics", "https://kafka-2:7071/metrics"};
+        QVERIFY2(profile.validate().isEmpty(), qPrintable(profile.validate().values().join("; ")));
+        profile.metricsEndpoints << "kafka-3:7071";
+        QVERIFY(profile.validate().value("metrics.endpoints").contains("kafka-3:7071"));
+        profile.metricsEndpoints = {"x=http://kafka-1:7071/metrics"};
+        QVERIFY(profile.validate().contains("metrics.endpoints"));
+
+        profile = valid();
         profile.setProperty("request.timeout.ms", "soon");
         QVERIFY(profile.validate().value(QString()).contains("request.timeout.ms"));
     }

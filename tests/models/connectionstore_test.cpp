@@ -40,6 +40,7 @@ private slots:
         ConnectionProfile first = saslProfile("production");
         ConnectionProfile second = ConnectionProfile::create("local");
         second.setProperty("bootstrap.servers", "localhost:9092");
+        second.metricsEndpoints = {"1=http://localhost:7071/metrics", "2=http://localhost:7072/metrics"};
         {
             QSettings settings(iniPath(), QSettings::IniFormat);
             ConnectionStore store(&settings, ConnectionStore::Keychain::Disabled);
@@ -58,6 +59,8 @@ private slots:
         QVERIFY(profiles[0].hasPassword);
         QVERIFY(profiles[0].secrets.isEmpty());
         QCOMPARE(profiles[1].property("bootstrap.servers"), QStringLiteral("localhost:9092"));
+        QCOMPARE(profiles[1].metricsEndpoints, second.metricsEndpoints);
+        QVERIFY(profiles[0].metricsEndpoints.isEmpty());
         QVERIFY(!profiles[1].hasPassword);
     }
 

@@ -86,6 +86,15 @@ private slots:
         QVERIFY(!errorOf(dialog, "sasl.username").isEmpty());
         type(dialog, "username", "alice");
         QVERIFY(okButton(dialog)->isEnabled());
+
+        // Metrics endpoints are optional; a wrong one says which.
+        type(dialog, "metricsEndpoints", "1=http://kafka-1:7071/metrics, kafka-2:7071");
+        QVERIFY(!okButton(dialog)->isEnabled());
+        QVERIFY(errorOf(dialog, "metrics.endpoints").contains("kafka-2:7071"));
+        type(dialog, "metricsEndpoints", "1=http://kafka-1:7071/metrics, 2=http://kafka-2:7071/metrics");
+        QVERIFY(okButton(dialog)->isEnabled());
+        QCOMPARE(dialog.profile().metricsEndpoints,
+                 QStringList({"1=http://kafka-1:7071/metrics", "2=http://kafka-2:7071/metrics"}));
     }
 
     void importFillsTheFields() {
