@@ -188,6 +188,8 @@ QVariant GroupModel::headerData(int section, Qt::Orientation orientation, int ro
             return tr("Topics");
         case LagColumn:
             return tr("Lag");
+        case TrendColumn:
+            return tr("Lag trend");
     }
     return {};
 }

@@ -26,6 +26,7 @@ public:
         CoordinatorColumn,
         TopicsColumn,
         LagColumn,
+        TrendColumn,  // no data: the ui paints the recent lag there (MonitoringHub::recent)
         ColumnCount
     };
     enum Role {

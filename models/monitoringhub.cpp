@@ -4,6 +4,7 @@
 #include "models/alertengine.h"
 #include "models/metriccollector.h"
 #include "models/metrichistory.h"
+#include "models/metricnames.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -114,6 +115,14 @@ void MonitoringHub::onSampled(MetricFrame frame) {
     // Lag status first, so its series are stored and the "lag growing" rule sees them.
     m_lag.add(frame.cluster, frame);
     m_lag.annotate(frame);
+    for (const auto& [key, value] : frame.values) {
+        if (key.metric != QLatin1String(metrics::groupLag) &&
+            key.metric != QLatin1String(metrics::topicMessagesInPerSec))
+            continue;
+        QList<double>& values = m_recent[key.toString()];
+        values.append(value);
+        if (values.size() > kRecentValues) values.removeFirst();
+    }
     m_history->record(frame);
     m_alerts->evaluate(frame);
     emit frameReady(frame);

@@ -9,6 +9,7 @@
 #include "models/metricseries.h"
 
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -38,6 +39,10 @@ public:
     AlertEngine* alerts() const { return m_alerts; }
     AlertNotifier* notifier() const { return m_notifier; }
     const LagEvaluator& lag() const { return m_lag; }
+    // The last values (oldest first, at most kRecentValues) of the series the lists draw trends of:
+    // group_lag and topic_messages_in_per_sec.
+    static constexpr int kRecentValues = 30;
+    QList<double> recent(const SeriesKey& key) const { return m_recent.value(key.toString()); }
 
     // Collects the cluster every interval() while it is added. `prometheus`: "url" or "N=url"
     // entries (see MetricCollector::setPrometheusEndpoints). The session must outlive the cluster.
@@ -73,6 +78,7 @@ private:
     AlertEngine* m_alerts;
     AlertNotifier* m_notifier;
     LagEvaluator m_lag;
+    QHash<QString, QList<double>> m_recent;  // SeriesKey::toString() -> last values
     QString m_rulesPath;
     QHash<QString, QPointer<MetricCollector>> m_collectors;
     int m_intervalMs = 10000;

@@ -110,6 +110,8 @@ QVariant TopicModel::headerData(int section, Qt::Orientation orientation, int ro
             return tr("Size");
         case InternalColumn:
             return tr("Internal");
+        case TrendColumn:
+            return tr("In (msg/s)");
     }
     return {};
 }

@@ -22,6 +22,7 @@ public:
         MessagesColumn,
         SizeColumn,
         InternalColumn,
+        TrendColumn,  // no data: the ui paints the recent message rate there (MonitoringHub::recent)
         ColumnCount
     };
     enum Role {

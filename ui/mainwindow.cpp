@@ -4,8 +4,10 @@
 
 #include "models/alertengine.h"
 #include "models/clustersnapshot.h"
+#include "models/groupmodel.h"
 #include "models/metricnames.h"
 #include "models/monitoringhub.h"
+#include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
 #include "ui/clusterworkspace.h"
 #include "ui/grouppanel.h"
@@ -15,6 +17,7 @@
 #include "ui/metricchartview.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
+#include "ui/sparklinedelegate.h"
 #include "ui/theme.h"
 #include "ui/topicspanel.h"
 
@@ -30,6 +33,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QToolBar>
 #include <QTreeWidget>
 
@@ -314,6 +318,36 @@ void MainWindow::showAppPanel(const QString& key) {
 
 void MainWindow::setMonitoring(models::MonitoringHub* monitoring) {
     m_monitoring = monitoring;
+    // Lists opened before (the first tabs of a cluster) get their trends now.
+    for (ClusterWorkspace* ws : m_workspaces) {
+        if (ws->topicsPanel) showTopicsTrend(ws);
+        if (ws->groupsPanel) showGroupsTrend(ws);
+    }
+}
+
+void MainWindow::showTopicsTrend(ClusterWorkspace* ws) {
+    showTrend(ws->topicsPanel->view(), models::TopicModel::TrendColumn, models::TopicModel::NameColumn, ws->id(),
+              QString::fromLatin1(models::metrics::topicMessagesInPerSec), QStringLiteral("topic:"));
+}
+
+void MainWindow::showGroupsTrend(ClusterWorkspace* ws) {
+    showTrend(ws->groupsPanel->view(), models::GroupModel::TrendColumn, models::GroupModel::GroupIdColumn, ws->id(),
+              QString::fromLatin1(models::metrics::groupLag), QStringLiteral("group:"));
+}
+
+void MainWindow::showTrend(QTableView* view, int trendColumn, int nameColumn, const QString& clusterId,
+                           const QString& metric, const QString& subjectPrefix) {
+    view->setColumnHidden(trendColumn, !m_monitoring);  // nothing collected: no trend to draw
+    if (!m_monitoring) return;
+    auto* delegate = new SparklineDelegate(view);
+    QPointer<models::MonitoringHub> hub = m_monitoring;
+    delegate->setValuesFunction([hub, clusterId, metric, subjectPrefix, nameColumn](const QModelIndex& index) {
+        if (!hub) return QList<double>();
+        const QString name = index.siblingAtColumn(nameColumn).data().toString();
+        return hub->recent({clusterId, metric, subjectPrefix + name});
+    });
+    view->setItemDelegateForColumn(trendColumn, delegate);
+    connect(m_monitoring, &models::MonitoringHub::frameReady, view->viewport(), qOverload<>(&QWidget::update));
 }
 
 QWidget* MainWindow::appPanel(const QString& key) const {
@@ -395,6 +429,7 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
                     [this, id](const QString& topic) { showPartitions(topic, id); });
             connect(ws->topicsPanel, &TopicsPanel::openMessagesRequested, this,
                     [this, id](const QString& topic) { showMessages(topic, id); });
+            showTopicsTrend(ws);
         }
         activate(ws, ws->topicsPanel, key, tr("Topics"));
     } else if (key == kGroupsKey) {
@@ -403,6 +438,7 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
             const QString id = ws->id();
             connect(ws->groupsPanel, &GroupsPanel::openGroupRequested, this,
                     [this, id](const QString& group) { showGroup(group, id); });
+            showGroupsTrend(ws);
         }
         activate(ws, ws->groupsPanel, key, tr("Consumer groups"));
     } else if (key.startsWith(kPartitionsPrefix)) {

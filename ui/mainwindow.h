@@ -20,6 +20,7 @@ class QMenu;
 class QSplitter;
 
 class QTabWidget;
+class QTableView;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -126,6 +127,12 @@ private:
     void updateStatus();
     void updateTitles();
     void markLostTabs(ClusterWorkspace* workspace);
+    // A sparkline of the metric's recent values per row in the view's trend column (hidden without
+    // monitoring); the row's subject is `subjectPrefix` + the name column's text.
+    void showTopicsTrend(ClusterWorkspace* workspace);
+    void showGroupsTrend(ClusterWorkspace* workspace);
+    void showTrend(QTableView* view, int trendColumn, int nameColumn, const QString& clusterId, const QString& metric,
+                   const QString& subjectPrefix);
 
     std::vector<ClusterWorkspace*> m_workspaces;
     // Panels of the app's own, by cluster id and key.

@@ -207,6 +207,10 @@ private slots:
         QVERIFY2(lags.back() > lags.front() + 20,
                  qPrintable(QStringLiteral("%1 → %2").arg(lags.front()).arg(lags.back())));
         QVERIFY(hub->lag().group("local", "billing").lagSeconds > 0);
+        // The groups list's trend: the last values of the lag, newest last.
+        const QList<double> trend = hub->recent({"local", QString::fromLatin1(metrics::groupLag), group});
+        QVERIFY(trend.size() >= 5 && trend.size() <= MonitoringHub::kRecentValues);
+        QCOMPARE(trend.last(), lags.back());
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(*hub->alerts(), "lag-growing"), QStringLiteral("firing"), 30000);
 
         feed.stop();

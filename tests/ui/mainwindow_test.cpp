@@ -6,6 +6,7 @@
 
 #include "engine/client/admin.h"
 #include "models/clustersession.h"
+#include "models/groupmodel.h"
 #include "models/monitoringhub.h"
 #include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
@@ -16,6 +17,7 @@
 #include "ui/metricchartview.h"
 #include "ui/partitionspanel.h"
 #include "ui/quickswitcher.h"
+#include "ui/sparklinedelegate.h"
 #include "ui/topicfilterproxy.h"
 #include "ui/topicspanel.h"
 
@@ -249,7 +251,22 @@ private slots:
         QCOMPARE(chart->seriesKeys().front().metric, QStringLiteral("group_lag"));
         QCOMPARE(chart->seriesKeys().front().subject, QStringLiteral("group:billing"));
         QCOMPARE(chart->seriesKeys().front().cluster, QStringLiteral("default"));
+
+        // The lists draw the recent lag and message rate in their trend columns.
+        window.showGroups();
+        QTableView* groups = window.groupsPanel()->view();
+        QVERIFY(!groups->isColumnHidden(models::GroupModel::TrendColumn));
+        QVERIFY(qobject_cast<ui::SparklineDelegate*>(groups->itemDelegateForColumn(models::GroupModel::TrendColumn)));
+        QVERIFY(!window.topicsPanel()->view()->isColumnHidden(models::TopicModel::TrendColumn));
         QSettings().clear();
+    }
+
+    void trendColumnsHiddenWithoutMonitoring() {
+        ClusterSession session(quickConfig(QStringLiteral("localhost:1")));
+        MainWindow window(&session, QStringLiteral("c"));
+        window.showGroups();
+        QVERIFY(window.groupsPanel()->view()->isColumnHidden(models::GroupModel::TrendColumn));
+        QVERIFY(window.topicsPanel()->view()->isColumnHidden(models::TopicModel::TrendColumn));
     }
 
     void panelSplittersAreRestored() {
