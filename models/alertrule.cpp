@@ -66,6 +66,24 @@ QString AlertRule::opSymbol(Op op) {
     return QStringLiteral(">");
 }
 
+QString AlertRule::opDisplay(Op op) {
+    switch (op) {
+        case Op::Gt:
+            return QStringLiteral(">");
+        case Op::Ge:
+            return QStringLiteral("≥");
+        case Op::Lt:
+            return QStringLiteral("<");
+        case Op::Le:
+            return QStringLiteral("≤");
+        case Op::Eq:
+            return QStringLiteral("=");
+        case Op::Ne:
+            break;
+    }
+    return QStringLiteral("≠");
+}
+
 std::optional<AlertRule::Op> AlertRule::opFromSymbol(const QString& symbol) {
     for (Op op : {Op::Gt, Op::Ge, Op::Lt, Op::Le, Op::Eq, Op::Ne})
         if (opSymbol(op) == symbol) return op;

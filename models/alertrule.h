@@ -33,9 +33,10 @@ struct AlertRule {
     bool enabled = true;
     QString description;
 
-    QString validate() const;        // "" or why not (translated), naming nothing: callers prefix the rule
-    bool holds(double value) const;  // value <op> threshold
-    static QString opSymbol(Op op);  // ">", ">=", "<", "<=", "==", "!="
+    QString validate() const;         // "" or why not (translated), naming nothing: callers prefix the rule
+    bool holds(double value) const;   // value <op> threshold
+    static QString opSymbol(Op op);   // ">", ">=", "<", "<=", "==", "!="
+    static QString opDisplay(Op op);  // as people read it: ">", "≥", "<", "≤", "=", "≠"
     static std::optional<Op> opFromSymbol(const QString& symbol);
 
     // {"id","name","metric","scope","cluster" (glob),"subject" (glob),"op" (">" ...),"threshold","forMs","severity"

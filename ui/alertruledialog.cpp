@@ -42,24 +42,6 @@ constexpr qint64 kSecond = 1000;
 constexpr qint64 kMinute = 60 * kSecond;
 constexpr qint64 kHour = 60 * kMinute;
 
-QString opText(Op op) {
-    switch (op) {
-        case Op::Gt:
-            return QStringLiteral(">");
-        case Op::Ge:
-            return QStringLiteral("≥");
-        case Op::Lt:
-            return QStringLiteral("<");
-        case Op::Le:
-            return QStringLiteral("≤");
-        case Op::Eq:
-            return QStringLiteral("=");
-        case Op::Ne:
-            break;
-    }
-    return QStringLiteral("≠");
-}
-
 QString severityText(models::Severity severity) {
     switch (severity) {
         case models::Severity::Critical:
@@ -91,7 +73,7 @@ QString formatThreshold(double value) {
 }  // namespace
 
 QString AlertRuleDialog::conditionText(const models::AlertRule& rule) {
-    QString text = opText(rule.op) + QLatin1Char(' ') + formatThreshold(rule.threshold);
+    QString text = models::AlertRule::opDisplay(rule.op) + QLatin1Char(' ') + formatThreshold(rule.threshold);
     if (rule.forMs > 0) text += tr(" for %1").arg(durationText(rule.forMs));
     return text;
 }
@@ -153,7 +135,8 @@ AlertRuleDialog::AlertRuleDialog(std::vector<models::AlertRule> rules, QWidget* 
     form->addRow(tr("&Subjects:"), m_subjectPattern);
     auto* conditionRow = new QHBoxLayout;
     m_op = new QComboBox(m_editor);
-    for (Op op : {Op::Gt, Op::Ge, Op::Lt, Op::Le, Op::Eq, Op::Ne}) m_op->addItem(opText(op), int(op));
+    for (Op op : {Op::Gt, Op::Ge, Op::Lt, Op::Le, Op::Eq, Op::Ne})
+        m_op->addItem(models::AlertRule::opDisplay(op), int(op));
     m_threshold = new QLineEdit(m_editor);
     m_threshold->setPlaceholderText(tr("threshold, e.g. 0, 0.8 or 1e6"));
     conditionRow->addWidget(m_op);

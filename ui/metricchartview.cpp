@@ -75,25 +75,6 @@ QString severityTitle(models::Severity severity) {
     return MetricChartView::tr("info");
 }
 
-QString opText(models::AlertRule::Op op) {
-    using Op = models::AlertRule::Op;
-    switch (op) {
-        case Op::Gt:
-            return QStringLiteral(">");
-        case Op::Ge:
-            return QStringLiteral("≥");
-        case Op::Lt:
-            return QStringLiteral("<");
-        case Op::Le:
-            return QStringLiteral("≤");
-        case Op::Eq:
-            return QStringLiteral("=");
-        case Op::Ne:
-            return QStringLiteral("≠");
-    }
-    return {};
-}
-
 bool globMatches(const QString& pattern, const QString& text) {
     if (pattern.isEmpty() || pattern == QLatin1String("*")) return true;
     const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(pattern));
@@ -616,9 +597,9 @@ std::vector<MetricChartView::Threshold> MetricChartView::applicableThresholds() 
         threshold.direction = (rule.op == Op::Gt || rule.op == Op::Ge)   ? 1
                               : (rule.op == Op::Lt || rule.op == Op::Le) ? -1
                                                                          : 0;
-        threshold.label =
-            tr("%1 (%2): %3 %4")
-                .arg(rule.name, severityTitle(rule.severity), opText(rule.op), formatValue(rule.threshold));
+        threshold.label = tr("%1 (%2): %3 %4")
+                              .arg(rule.name, severityTitle(rule.severity), models::AlertRule::opDisplay(rule.op),
+                                   formatValue(rule.threshold));
         const bool duplicate = std::any_of(out.begin(), out.end(), [&](const Threshold& t) {
             return t.value == threshold.value && t.direction == threshold.direction && t.severity == threshold.severity;
         });
