@@ -26,6 +26,8 @@ struct BrokerInfo {
     QString unreachableReason;
     int partitionsLed = 0;
     qint64 logDirBytes = -1;  // -1: unknown (the broker could not be asked, or lacks DescribeLogDirs)
+    // The fullest log dir's used share of its disk, 0..1 (-1: unknown; DescribeLogDirs v4+ says).
+    double diskUsedRatio = -1;
     friend bool operator==(const BrokerInfo&, const BrokerInfo&) = default;
 };
 

@@ -323,6 +323,7 @@ void MetricCollector::buildFrame(Round& round) {
             if (!round.lost) {
                 add(metrics::brokerPartitionsLed, brokerSubject(b.id), b.partitionsLed);
                 if (b.logDirBytes >= 0) add(metrics::brokerLogDirBytes, brokerSubject(b.id), double(b.logDirBytes));
+                if (b.diskUsedRatio >= 0) add(metrics::brokerDiskUsedRatio, brokerSubject(b.id), b.diskUsedRatio);
             }
         }
     }

@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <map>
 
 namespace partita::models {
@@ -207,6 +208,7 @@ ClusterSnapshot RefreshJob::build() {
     // Sizes: per broker every replica it holds; per partition the leader's replica (what a
     // user means by "how big is it"), else the largest replica any broker reported.
     std::map<int32_t, qint64> brokerBytes;
+    std::map<int32_t, double> brokerDiskUsed;                                  // the fullest dir's used share
     std::map<client::TopicPartition, std::map<int32_t, qint64>> replicaBytes;  // partition -> broker -> bytes
     for (const auto& broker : m_logDirs) {
         if (!broker.status.ok()) {
@@ -218,6 +220,11 @@ ClusterSnapshot RefreshJob::build() {
         qint64& total = brokerBytes[broker.brokerId];
         for (const auto& dir : broker.dirs) {
             if (!dir.status.ok()) continue;
+            if (dir.totalBytes && dir.usableBytes && *dir.totalBytes > 0) {
+                const double used = 1.0 - double(*dir.usableBytes) / double(*dir.totalBytes);
+                auto [it, added] = brokerDiskUsed.emplace(broker.brokerId, used);
+                if (!added) it->second = std::max(it->second, used);
+            }
             for (const auto& p : dir.partitions) {
                 if (p.isFuture) continue;
                 total += p.size;
@@ -274,6 +281,8 @@ ClusterSnapshot RefreshJob::build() {
             broker.partitionsLed = led[b.id];
             auto bytes = brokerBytes.find(b.id);
             if (bytes != brokerBytes.end()) broker.logDirBytes = bytes->second;
+            if (auto used = brokerDiskUsed.find(b.id); used != brokerDiskUsed.end())
+                broker.diskUsedRatio = std::clamp(used->second, 0.0, 1.0);
             for (const auto& [id, why] : m_unreachable) {
                 if (id != b.id) continue;
                 broker.reachable = false;

@@ -133,6 +133,10 @@ void MetricCollectorTest::framesFromARealCluster() {
             std::any_of(first.values.begin(), first.values.end(), [](const auto& v) {
                 return v.first.metric == QLatin1String(metrics::brokerUp) && v.second == 1;
             }));
+    // How full the broker's disk is (DescribeLogDirs v4 total / usable bytes; this machine's disk is
+    // neither empty nor over-full).
+    const double diskUsed = valueOf(first, metrics::brokerDiskUsedRatio, QStringLiteral("broker:1")).value_or(-1);
+    QVERIFY2(diskUsed > 0 && diskUsed < 1, qPrintable(QString::number(diskUsed)));
     // Raw offsets for the lag rules: committed and end per partition.
     QCOMPARE(first.groupOffsets.size(), size_t(2));
     qint64 lag = 0;
