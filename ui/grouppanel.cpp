@@ -4,6 +4,7 @@
 
 #include "models/clustersession.h"
 #include "models/grouplagmodel.h"
+#include "ui/chartbelow.h"
 #include "ui/readonlytable.h"
 #include "ui/resetoffsetsdialog.h"
 
@@ -13,7 +14,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -78,13 +78,7 @@ GroupPanel::~GroupPanel() = default;
 void GroupPanel::setLagChart(QWidget* chart) {
     if (m_lagChart || !chart) return;
     m_lagChart = chart;
-    // The table and the chart share the room; the splitter's sizes are kept per panel kind.
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    layout()->replaceWidget(m_view, splitter);
-    splitter->addWidget(m_view);
-    splitter->addWidget(chart);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    placeChartBelow(m_view, chart);
 }
 
 ResetOffsetsDialog* GroupPanel::resetDialog() const {

@@ -5,6 +5,7 @@
 #include "models/alertengine.h"
 #include "models/clustersnapshot.h"
 #include "models/groupmodel.h"
+#include "models/metrichistory.h"
 #include "models/metricnames.h"
 #include "models/monitoringhub.h"
 #include "models/topicmodel.h"
@@ -325,6 +326,30 @@ void MainWindow::setMonitoring(models::MonitoringHub* monitoring) {
     }
 }
 
+MetricChartView* MainWindow::newHistoryChart(const std::vector<models::SeriesKey>& series) {
+    auto* chart = new MetricChartView(m_monitoring->history());
+    chart->setSeries(series);
+    chart->setThresholds(m_monitoring->alerts()->rules());
+    connect(m_monitoring, &models::MonitoringHub::frameReady, chart, &MetricChartView::appendFrame);
+    return chart;
+}
+
+MetricChartView* MainWindow::newTopicChart(const QString& clusterId, const QString& topic) {
+    // The lag of each group reading the topic, once the history says which groups those are; the
+    // topic's message rate until then (and when nobody reads it).
+    const QString topicSubject = QStringLiteral("topic:") + topic;
+    MetricChartView* chart =
+        newHistoryChart({{clusterId, QString::fromLatin1(models::metrics::topicMessagesInPerSec), topicSubject}});
+    m_monitoring->history()->listSeries(clusterId, QString::fromLatin1(models::metrics::groupTopicLag), chart,
+                                        [chart, topicSubject](std::vector<models::SeriesKey> keys) {
+                                            std::erase_if(keys, [&](const models::SeriesKey& k) {
+                                                return !k.subject.endsWith(QLatin1Char('|') + topicSubject);
+                                            });
+                                            if (!keys.empty()) chart->setSeries(keys);
+                                        });
+    return chart;
+}
+
 void MainWindow::showTopicsTrend(ClusterWorkspace* ws) {
     showTrend(ws->topicsPanel->view(), models::TopicModel::TrendColumn, models::TopicModel::NameColumn, ws->id(),
               QString::fromLatin1(models::metrics::topicMessagesInPerSec), QStringLiteral("topic:"));
@@ -444,7 +469,11 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
     } else if (key.startsWith(kPartitionsPrefix)) {
         const QString topic = key.mid(kPartitionsPrefix.size());
         QWidget* panel = findTab(ws->id(), key);
-        if (!panel) panel = new PartitionsPanel(ws->session(), topic, m_tabs);
+        if (!panel) {
+            auto* partitions = new PartitionsPanel(ws->session(), topic, m_tabs);
+            if (m_monitoring) partitions->setLagChart(newTopicChart(ws->id(), topic));
+            panel = partitions;
+        }
         activate(ws, panel, key, tr("Partitions: %1").arg(topic));
     } else if (key.startsWith(kMessagesPrefix)) {
         const QString topic = key.mid(kMessagesPrefix.size());
@@ -460,15 +489,10 @@ void MainWindow::openTab(ClusterWorkspace* ws, const QString& key) {
             // Deleting or resetting changes the group list: show it without waiting for the timer.
             connect(groupPanel, &GroupPanel::groupDeleted, ws->session(), &ClusterSession::refreshNow);
             connect(groupPanel, &GroupPanel::offsetsReset, ws->session(), &ClusterSession::refreshNow);
-            if (m_monitoring) {
-                // The group's lag over time, against the alert rules that apply to it.
-                auto* chart = new MetricChartView(m_monitoring->history());
-                chart->setSeries(
-                    {{ws->id(), QString::fromLatin1(models::metrics::groupLag), QStringLiteral("group:") + groupId}});
-                chart->setThresholds(m_monitoring->alerts()->rules());
-                connect(m_monitoring, &models::MonitoringHub::frameReady, chart, &MetricChartView::appendFrame);
-                groupPanel->setLagChart(chart);
-            }
+            // The group's lag over time, against the alert rules that apply to it.
+            if (m_monitoring)
+                groupPanel->setLagChart(newHistoryChart(
+                    {{ws->id(), QString::fromLatin1(models::metrics::groupLag), QStringLiteral("group:") + groupId}}));
             panel = groupPanel;
         }
         activate(ws, panel, key, tr("Group: %1").arg(groupId));

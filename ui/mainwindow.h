@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/clustersession.h"
+#include "models/metricseries.h"
 
 #include <QHash>
 #include <QIcon>
@@ -35,6 +36,7 @@ class ClusterWorkspace;
 class GroupPanel;
 class GroupsPanel;
 class MessageBrowserPanel;
+class MetricChartView;
 class PartitionsPanel;
 class QuickSwitcher;
 class TopicsPanel;
@@ -129,6 +131,9 @@ private:
     void markLostTabs(ClusterWorkspace* workspace);
     // A sparkline of the metric's recent values per row in the view's trend column (hidden without
     // monitoring); the row's subject is `subjectPrefix` + the name column's text.
+    // A chart of series from the metric history, against the alert thresholds, following new frames.
+    MetricChartView* newHistoryChart(const std::vector<models::SeriesKey>& series);
+    MetricChartView* newTopicChart(const QString& clusterId, const QString& topic);
     void showTopicsTrend(ClusterWorkspace* workspace);
     void showGroupsTrend(ClusterWorkspace* workspace);
     void showTrend(QTableView* view, int trendColumn, int nameColumn, const QString& clusterId, const QString& metric,

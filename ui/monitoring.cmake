@@ -5,5 +5,6 @@ target_sources(partita_ui PRIVATE
   metricchartview.cpp metricchartview.h
   metricspanel.cpp metricspanel.h
   sparklinedelegate.cpp sparklinedelegate.h
+  chartbelow.cpp chartbelow.h
 )
 target_link_libraries(partita_ui PUBLIC Qt6::Charts)

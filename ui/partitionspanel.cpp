@@ -3,6 +3,7 @@
 
 #include "models/clustersession.h"
 #include "models/partitionmodel.h"
+#include "ui/chartbelow.h"
 #include "ui/healthrowdelegate.h"
 #include "ui/readonlytable.h"
 
@@ -62,6 +63,12 @@ void PartitionsPanel::updateSummary() {
     QFont font = m_summary->font();
     font.setBold(s.underReplicated > 0 || s.offline > 0);
     m_summary->setFont(font);
+}
+
+void PartitionsPanel::setLagChart(QWidget* chart) {
+    if (m_lagChart || !chart) return;
+    m_lagChart = chart;
+    placeChartBelow(m_view, chart);
 }
 
 }  // namespace partita::ui

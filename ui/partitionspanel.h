@@ -26,6 +26,9 @@ public:
     QString topic() const;
     models::PartitionModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
+    // Puts a chart of the topic's history (its consumers' lag) below the table (the panel owns it).
+    void setLagChart(QWidget* chart);
+    QWidget* lagChart() const { return m_lagChart; }
     QLabel* summaryLabel() const { return m_summary; }
 
 private:
@@ -35,6 +38,7 @@ private:
     QSortFilterProxyModel* m_proxy;
     QLabel* m_summary;
     QTableView* m_view;
+    QWidget* m_lagChart = nullptr;
 };
 
 }  // namespace partita::ui

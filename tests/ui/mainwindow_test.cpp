@@ -7,6 +7,7 @@
 #include "engine/client/admin.h"
 #include "models/clustersession.h"
 #include "models/groupmodel.h"
+#include "models/metrichistory.h"
 #include "models/monitoringhub.h"
 #include "models/topicmodel.h"
 #include "ui/brokerspanel.h"
@@ -22,6 +23,7 @@
 #include "ui/topicspanel.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
@@ -251,6 +253,22 @@ private slots:
         QCOMPARE(chart->seriesKeys().front().metric, QStringLiteral("group_lag"));
         QCOMPARE(chart->seriesKeys().front().subject, QStringLiteral("group:billing"));
         QCOMPARE(chart->seriesKeys().front().cluster, QStringLiteral("default"));
+
+        // A topic's panel charts the lag of the groups reading it (known from the history).
+        models::MetricFrame frame;
+        frame.cluster = QStringLiteral("default");
+        frame.ms = QDateTime::currentMSecsSinceEpoch();
+        frame.values.push_back({{frame.cluster, "group_topic_lag", "group:billing|topic:orders"}, 42});
+        frame.values.push_back({{frame.cluster, "group_topic_lag", "group:billing|topic:other"}, 7});
+        QSignalSpy recorded(hub.history(), &models::MetricHistory::recorded);
+        hub.history()->record(frame);
+        QVERIFY(recorded.wait(10000));
+        ui::PartitionsPanel* partitions = window.showPartitions(QStringLiteral("orders"));
+        auto* topicChart = qobject_cast<ui::MetricChartView*>(partitions->lagChart());
+        QVERIFY(topicChart);
+        QTRY_COMPARE_WITH_TIMEOUT(topicChart->seriesKeys().front().metric, QStringLiteral("group_topic_lag"), 10000);
+        QCOMPARE(topicChart->seriesKeys().size(), size_t(1));
+        QCOMPARE(topicChart->seriesKeys().front().subject, QStringLiteral("group:billing|topic:orders"));
 
         // The lists draw the recent lag and message rate in their trend columns.
         window.showGroups();
