@@ -10,7 +10,9 @@
 #include "models/metriccollector.h"
 #include "models/metricnames.h"
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -86,6 +88,7 @@ class MetricCollectorTest : public QObject {
     Q_OBJECT
 private slots:
     void framesFromARealCluster();
+    void rebalancesOfAKcatGroup();
     void prometheusEndpoint();
 };
 
@@ -185,6 +188,43 @@ void MetricCollectorTest::framesFromARealCluster() {
             QCOMPARE(value, 0.0);
         }
     QVERIFY(anyBroker);
+}
+
+void MetricCollectorTest::rebalancesOfAKcatGroup() {
+    const QString kcat = QStandardPaths::findExecutable(QStringLiteral("kcat"));
+    QVERIFY2(!kcat.isEmpty(), "kcat is missing: run `make deps`");
+    QTemporaryDir dir;
+    PartitadProcess partitad(dir.path());
+    QVERIFY(partitad.start({"num.partitions=2"}));
+    ClusterSession session(tests::clientConfig(partitad.bootstrap()));
+    session.setRefreshInterval(500);
+    QVERIFY(tests::createTopic(*session.admin(), kTopic, 2).isEmpty());
+    MetricCollector collector(&session, QStringLiteral("local"));
+    const QString subject = QStringLiteral("group:members");
+    auto members = [&](const MetricFrame& frame) {
+        return valueOf(frame, metrics::groupMembers, subject).value_or(-1);
+    };
+    auto rebalances = [&](const MetricFrame& frame) {
+        return valueOf(frame, metrics::groupRebalancesPerHour, subject).value_or(-1);
+    };
+    // One member, settled.
+    QProcess first;
+    first.start(kcat, {"-b", partitad.bootstrap(), "-G", "members", kTopic, "-q"});
+    QVERIFY(first.waitForStarted());
+    MetricFrame frame;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (frame = collect(collector), members(frame) == 1 && valueOf(frame, metrics::groupState, subject) == 2.0),
+        60'000);
+    QCOMPARE(rebalances(frame), 0.0);
+    // A second member joins: the group rebalances, and the count says so for the next hour.
+    QProcess second;
+    second.start(kcat, {"-b", partitad.bootstrap(), "-G", "members", kTopic, "-q"});
+    QVERIFY(second.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT((frame = collect(collector), members(frame) == 2 && rebalances(frame) >= 1), 60'000);
+    first.kill();
+    second.kill();
+    first.waitForFinished();
+    second.waitForFinished();
 }
 
 void MetricCollectorTest::prometheusEndpoint() {
