@@ -454,8 +454,13 @@ void MessageBrowserPanel::showBytes(BytesPage& page) {
         page.stack->setCurrentWidget(page.text);
     };
     auto showHex = [&] {
-        page.note->setText(tr("Hex, %1").arg(sizeText(bytes.size())));
-        showText(hexDump(bytes));
+        if (bytes.size() <= kHexViewLimit) {
+            page.note->setText(tr("Hex, %1").arg(sizeText(bytes.size())));
+            return showText(hexDump(bytes));
+        }
+        page.note->setText(tr("Hex, %1 (the first %2 shown; export the message for all of it)")
+                               .arg(sizeText(bytes.size()), sizeText(kHexViewLimit)));
+        showText(hexDump(bytes.left(kHexViewLimit)));
     };
 
     if (mode == Hex) return showHex();

@@ -50,6 +50,9 @@ public:
     // Values at least this large are never shown as a JSON tree (building one for a 1 MB value
     // freezes the GUI); Auto shows them as text or hex instead.
     static constexpr int kJsonTreeLimit = 256 * 1024;
+    // A hex dump is about 4.5 characters per byte: beyond this many bytes only the head is shown
+    // (a whole 1 MB value took ~200 ms of the GUI thread).
+    static constexpr int kHexViewLimit = 256 * 1024;
 
     // Opens at "Last 500" over all partitions. The session must outlive the panel.
     MessageBrowserPanel(models::ClusterSession* session, const QString& topic, QWidget* parent = nullptr);
@@ -83,6 +86,7 @@ public:
     QTabWidget* detailTabs() const { return m_tabs; }
     QLabel* detailHeader() const { return m_detailHeader; }
     QComboBox* valueViewCombo() const { return m_valuePage.mode; }
+    QLabel* valueNote() const { return m_valuePage.note; }
     QTreeView* valueTree() const { return m_valuePage.tree; }
     QPlainTextEdit* valueText() const { return m_valuePage.text; }
     // The value page's widget in front: valueTree() or valueText().

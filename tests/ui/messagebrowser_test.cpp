@@ -188,6 +188,12 @@ private slots:
         select(panel, bigRow);
         QCOMPARE(panel.valueShown(), static_cast<QWidget*>(panel.valueText()));
         QVERIFY(panel.valueText()->toPlainText().startsWith(QStringLiteral("{\"items\"")));
+        // As hex, only its head: 16 bytes a line up to the limit, and the note says so.
+        panel.valueViewCombo()->setCurrentIndex(MessageBrowserPanel::Hex);
+        QCOMPARE(panel.valueText()->blockCount() - 1, MessageBrowserPanel::kHexViewLimit / 16);
+        QVERIFY2(panel.valueNote()->text().contains(QStringLiteral("the first")),
+                 qPrintable(panel.valueNote()->text()));
+        panel.valueViewCombo()->setCurrentIndex(MessageBrowserPanel::Auto);
 
         // The binary row: hex with an ASCII column, a null key, headers with a null value.
         const int binaryRow =
