@@ -118,10 +118,15 @@ int main(int argc, char** argv) {
                 return http::HttpResponse{200, "text/plain; charset=utf-8", "partitad: see /metrics\n"};
             return http::HttpResponse{404, "text/plain; charset=utf-8", "not found\n"};
         });
-        auto port = metricsServer->listen(endpoint->host, endpoint->port);
-        if (!port) return fail("prometheus.listener: " + port.error().message);
-        spdlog::info("serving Prometheus metrics on http://{}:{}/metrics",
-                     endpoint->host.empty() ? "0.0.0.0" : endpoint->host, *port);
+        // A metrics port taken by another process costs the metrics, not the broker: the local
+        // cluster picks free ports, but another program may take one between the pick and here.
+        if (auto port = metricsServer->listen(endpoint->host, endpoint->port)) {
+            spdlog::info("serving Prometheus metrics on http://{}:{}/metrics",
+                         endpoint->host.empty() ? "0.0.0.0" : endpoint->host, *port);
+        } else {
+            spdlog::error("prometheus.listener: {}; running without /metrics", port.error().message);
+            metricsServer.reset();
+        }
     }
     spdlog::info("partitad node {} of cluster {} started; data in {}", config->nodeId, meta->clusterId, config->logDir);
 

@@ -206,6 +206,18 @@ private slots:
         QCOMPARE(kcat({"-b", m_broker->bootstrap(), "-L"}).exitCode, 0);
     }
 
+    void aTakenMetricsPortCostsOnlyTheMetrics() {
+        // Another program holds the port: the broker still starts, serves Kafka and says why there
+        // are no metrics.
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        QTemporaryDir dir;
+        PartitadProcess broker(dir.path());
+        QVERIFY(broker.start({QString("prometheus.listener=http://127.0.0.1:%1").arg(squatter.serverPort())}));
+        QCOMPARE(kcat({"-b", broker.bootstrap(), "-L"}).exitCode, 0);
+        QVERIFY2(broker.output().contains("running without /metrics"), qPrintable(broker.output()));
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<PartitadProcess> m_broker;
