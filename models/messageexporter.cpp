@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QUtf8StringView>
 
 #include <atomic>
 #include <cerrno>
@@ -38,39 +39,11 @@ struct ExportRecord {
     std::vector<ExportHeader> headers;
 };
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. A lenient
-// decoder would write replacement characters and lose the original bytes; those go out as base64.
+// Strict UTF-8 (Qt's check refuses overlong forms, surrogates and anything above U+10FFFF): a
+// lenient decoder would write replacement characters and lose the original bytes; those go out
+// as base64.
 bool isUtf8(QByteArrayView bytes) {
-    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-    const auto* end = p + bytes.size();
-    while (p < end) {
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int extra = 0;
-        unsigned char low = 0x80, high = 0xbf;  // range of the second byte
-        if (c >= 0xc2 && c <= 0xdf) {
-            extra = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            extra = 2;
-            if (c == 0xe0) low = 0xa0;   // overlong
-            if (c == 0xed) high = 0x9f;  // surrogates
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3;
-            if (c == 0xf0) low = 0x90;   // overlong
-            if (c == 0xf4) high = 0x8f;  // above U+10FFFF
-        } else {
-            return false;
-        }
-        if (end - p <= extra) return false;
-        if (p[1] < low || p[1] > high) return false;
-        for (int i = 2; i <= extra; ++i)
-            if ((p[i] & 0xc0) != 0x80) return false;
-        p += extra + 1;
-    }
-    return true;
+    return QUtf8StringView(bytes.data(), bytes.size()).isValidUtf8();
 }
 
 // A JSON string of UTF-8 bytes (checked by the caller).
