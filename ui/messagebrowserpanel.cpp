@@ -7,6 +7,7 @@
 #include "ui/messageexportrunner.h"
 #include "ui/messagesearchbar.h"
 #include "ui/producerdialog.h"
+#include "ui/utctoggle.h"
 
 #include <QAction>
 #include <QApplication>
@@ -718,10 +719,8 @@ void MessageBrowserPanel::updateStatus() {
 }
 
 void MessageBrowserPanel::setUtc(bool utc) {
-    // The same instant, entered in the other zone; the table's time column follows.
-    const QDateTime shown = m_timestamp->dateTime();
-    m_timestamp->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
-    m_timestamp->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
+    // The table's time column follows the fields.
+    showInUtc(m_timestamp, utc);
     m_model->setTimestampsInUtc(utc);
     m_searchBar->setUtc(utc);
     showCurrent();

@@ -3,4 +3,5 @@ target_sources(partita_ui PRIVATE
   messagebrowserpanel.cpp messagebrowserpanel.h
   messagesearchbar.cpp messagesearchbar.h
   messageexportrunner.cpp messageexportrunner.h
+  utctoggle.cpp utctoggle.h
 )

@@ -2,6 +2,7 @@
 #include "ui/messagesearchbar.h"
 
 #include "models/messagemodel.h"
+#include "ui/utctoggle.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>
@@ -83,9 +84,7 @@ qint64 MessageSearchBar::untilMs() const {
 }
 
 void MessageSearchBar::setUtc(bool utc) {
-    const QDateTime shown = m_until->dateTime();
-    m_until->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
-    m_until->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
+    showInUtc(m_until, utc);
 }
 
 void MessageSearchBar::checkExpression() {

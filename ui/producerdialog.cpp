@@ -9,6 +9,7 @@
 #include "ui/headerseditor.h"
 #include "ui/messagebrowserpanel.h"
 #include "ui/produceresultstable.h"
+#include "ui/utctoggle.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -479,9 +480,7 @@ void ProducerDialog::chooseFile() {
 }
 
 void ProducerDialog::setUtc(bool utc) {
-    const QDateTime shown = m_time->dateTime();
-    m_time->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
-    m_time->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
+    showInUtc(m_time, utc);
 }
 
 MessageTemplate ProducerDialog::currentTemplate() const {
