@@ -1,4 +1,5 @@
 // partitad's /metrics (prometheus.listener) scraped with prometheus_client after kcat produced and consumed.
+#include "clienttestutil.h"
 #include "partitadprocess.h"
 
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+namespace tests = partita::tests;
 using partita::tests::PartitadProcess;
 
 namespace {
@@ -66,21 +68,6 @@ int freePort() {
     return server.serverPort();
 }
 
-struct Run {
-    int exitCode;
-    QString out;
-};
-
-Run kcat(const QStringList& arguments, const QByteArray& input = {}) {
-    QProcess p;
-    p.start(QStandardPaths::findExecutable("kcat"), arguments);
-    p.waitForStarted();
-    if (!input.isEmpty()) p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(45000)) p.kill();
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput())};
-}
-
 // Sends raw bytes and returns whatever comes back before the server closes or goes quiet.
 QByteArray rawExchange(int port, const QByteArray& bytes) {
     QTcpSocket socket;
@@ -123,8 +110,8 @@ private slots:
 
         QByteArray lines;
         for (int i = 0; i < 50; ++i) lines += "message-" + QByteArray::number(i) + "\n";
-        QCOMPARE(kcat({"-b", m_broker->bootstrap(), "-P", "-t", "metered"}, lines).exitCode, 0);
-        auto consumed = kcat({"-b", m_broker->bootstrap(), "-C", "-t", "metered", "-o", "beginning", "-e"});
+        QCOMPARE(tests::runKcat({"-b", m_broker->bootstrap(), "-P", "-t", "metered"}, lines).exitCode, 0);
+        auto consumed = tests::runKcat({"-b", m_broker->bootstrap(), "-C", "-t", "metered", "-o", "beginning", "-e"});
         QCOMPARE(consumed.exitCode, 0);
         QCOMPARE(consumed.out.count('\n'), 50);
 
@@ -203,7 +190,7 @@ private slots:
         Scrape still = scrape(m_url);
         QVERIFY2(still.error.isEmpty(), qPrintable(still.error));
         QVERIFY(still.names.contains("kafka_server_brokertopicmetrics_bytesin_total"));
-        QCOMPARE(kcat({"-b", m_broker->bootstrap(), "-L"}).exitCode, 0);
+        QCOMPARE(tests::runKcat({"-b", m_broker->bootstrap(), "-L"}).exitCode, 0);
     }
 
     void aTakenMetricsPortCostsOnlyTheMetrics() {
@@ -214,7 +201,7 @@ private slots:
         QTemporaryDir dir;
         PartitadProcess broker(dir.path());
         QVERIFY(broker.start({QString("prometheus.listener=http://127.0.0.1:%1").arg(squatter.serverPort())}));
-        QCOMPARE(kcat({"-b", broker.bootstrap(), "-L"}).exitCode, 0);
+        QCOMPARE(tests::runKcat({"-b", broker.bootstrap(), "-L"}).exitCode, 0);
         QVERIFY2(broker.output().contains("running without /metrics"), qPrintable(broker.output()));
     }
 
