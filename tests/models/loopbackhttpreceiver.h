@@ -1,6 +1,6 @@
-// LoopbackHttpReceiver: a tiny HTTP/1.1 server on 127.0.0.1 for webhook tests: records each
-// request's method and body and answers with the next queued status (200 once the queue is empty),
-// closing the connection after each answer.
+// LoopbackHttpReceiver: a tiny HTTP/1.1 server on 127.0.0.1 for webhook and scrape tests: records
+// each request's method and body and answers with the next queued status (200 once the queue is
+// empty) and `answer` as the body, closing the connection after each answer.
 #pragma once
 
 #include <QByteArrayList>
@@ -35,7 +35,8 @@ public:
                     buffer->clear();
                     const int status = statuses.isEmpty() ? 200 : statuses.takeFirst();
                     socket->write("HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Error") +
-                                  "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+                                  "\r\nContent-Type: text/plain\r\nContent-Length: " +
+                                  QByteArray::number(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer);
                     socket->disconnectFromHost();
                 });
                 QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -44,7 +45,9 @@ public:
         m_server.listen(QHostAddress::LocalHost);
     }
     QString url() const { return QStringLiteral("http://127.0.0.1:%1/hook").arg(m_server.serverPort()); }
+    quint16 port() const { return m_server.serverPort(); }
 
+    QByteArray answer = "ok";
     QList<int> statuses;
     QByteArrayList requests;  // methods
     QByteArrayList bodies;

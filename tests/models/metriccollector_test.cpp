@@ -2,6 +2,7 @@
 // (brokers up, replication, messages per topic, a group's lag, rates between rounds), a
 // Prometheus endpoint scraped and mapped, and a broker that dies.
 #include "clienttestutil.h"
+#include "loopbackhttpreceiver.h"
 #include "partitadprocess.h"
 
 #include "engine/client/admin.h"
@@ -13,8 +14,6 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -42,26 +41,6 @@ MetricFrame collect(MetricCollector& collector) {
     if (sampled.isEmpty() && !sampled.wait(60'000)) return {};
     return sampled.first().at(0).value<MetricFrame>();
 }
-
-// A one-shot HTTP server answering every GET with `body` (a stand-in JMX exporter).
-class FakeExporter : public QTcpServer {
-public:
-    QByteArray body;
-    FakeExporter() {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = nextPendingConnection()) {
-                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    if (!socket->readAll().contains("\r\n\r\n")) return;
-                    socket->write(
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
-                        QByteArray::number(body.size()) + "\r\n\r\n" + body);
-                    socket->disconnectFromHost();
-                });
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-    }
-};
 
 QByteArray exporterText(double bytesIn, double failedProduce, double totalProduce) {
     return "# TYPE kafka_server_brokertopicmetrics_bytesin_total counter\n"
@@ -228,16 +207,16 @@ void MetricCollectorTest::rebalancesOfAKcatGroup() {
 }
 
 void MetricCollectorTest::prometheusEndpoint() {
-    FakeExporter exporter;
-    QVERIFY(exporter.listen(QHostAddress::LocalHost));
-    exporter.body = exporterText(1000, 0, 10);
+    // A stand-in JMX exporter.
+    tests::LoopbackHttpReceiver exporter;
+    exporter.answer = exporterText(1000, 0, 10);
     // A session without a usable config: the Kafka part is skipped, the scrape still runs.
     ClusterSession session(QStringLiteral("no config"));
     MetricCollector collector(&session, QStringLiteral("x"));
-    const QString url = QStringLiteral("http://127.0.0.1:%1/metrics").arg(exporter.serverPort());
+    const QString url = QStringLiteral("http://127.0.0.1:%1/metrics").arg(exporter.port());
     collector.setPrometheusEndpoints({QStringLiteral("3=") + url, url});
     const MetricFrame first = collect(collector);
-    const QString endpoint = QStringLiteral("endpoint:127.0.0.1:%1").arg(exporter.serverPort());
+    const QString endpoint = QStringLiteral("endpoint:127.0.0.1:%1").arg(exporter.port());
     for (const QString& subject : {QStringLiteral("broker:3"), endpoint}) {
         QCOMPARE(valueOf(first, metrics::requestQueueSize, subject), std::optional<double>(7));
         QCOMPARE(valueOf(first, metrics::requestHandlerIdleRatio, subject), std::optional<double>(0.75));
@@ -248,7 +227,7 @@ void MetricCollectorTest::prometheusEndpoint() {
     // Under-min-ISR partitions come from the brokers' own counts, summed over the endpoints scraped.
     QCOMPARE(valueOf(first, metrics::underMinIsrPartitions, QString()), std::optional<double>(4));
     QTest::qWait(200);
-    exporter.body = exporterText(3000, 5, 60);
+    exporter.answer = exporterText(3000, 5, 60);
     const MetricFrame second = collect(collector);
     const double bytesIn = valueOf(second, metrics::bytesInPerSec, QStringLiteral("broker:3")).value_or(-1);
     QVERIFY2(bytesIn > 0, qPrintable(QString::number(bytesIn)));
