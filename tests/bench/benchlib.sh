@@ -45,5 +45,8 @@ bench_partitad() {
   bootstrap="localhost:$port"
 }
 
+# The value of NAME=VALUE in a benchmark's output: result "$output" NAME
+result() { grep -o "$2=[0-9.]*" <<< "$1" | head -1 | cut -d= -f2; }
+
 # Median of the numbers on stdin, one per line ("n/a" when there are none).
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else print a[int((NR+1)/2)]}'; }

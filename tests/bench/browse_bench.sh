@@ -29,7 +29,6 @@ bench_workdir "$build" browse-bench
 bench_partitad "$build" "num.partitions=$partitions"
 bs=$bootstrap
 topic=orders
-result() { grep -o "$2=[0-9.]*" <<< "$1" | head -1 | cut -d= -f2; }
 
 out=$("$producer" "$bs" "$topic" produce "$msgs" "$size" "$partitions" 2>&1)
 echo "$out" | grep -q "failed=0" || { echo "producing failed: $out" >&2; exit 1; }

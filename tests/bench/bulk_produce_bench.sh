@@ -28,7 +28,6 @@ bench_require bulk_produce_bench "$build/bin/partitad" "$bench" "$perf"
 bench_workdir "$build" bulk-produce-bench
 bench_partitad "$build" "num.partitions=$partitions" "auto.create.topics.enable=true"
 bs=$bootstrap
-result() { grep -o "$2=[0-9.]*" <<< "$1" | head -1 | cut -d= -f2; }
 echo "partitad at $bs; $msgs messages of $size B into $partitions partitions, acks=$acks, linger.ms=$linger"
 
 for round in $(seq "$runs"); do

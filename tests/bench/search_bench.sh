@@ -25,7 +25,6 @@ bench_require search_bench "$build/bin/partitad" "$bench" "$perf"
 bench_workdir "$build" search-bench
 bench_partitad "$build" "num.partitions=$partitions"
 bs=$bootstrap
-result() { grep -o "$2=[0-9.]*" <<< "$1" | head -1 | cut -d= -f2; }
 topic=orders
 
 out=$("$bench" "$bs" "$topic" produce "$msgs" "$size" "$partitions" 2>&1)
