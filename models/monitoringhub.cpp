@@ -138,6 +138,7 @@ bool MonitoringHub::setRules(const std::vector<AlertRule>& rules, QString* error
     QDir().mkpath(QFileInfo(m_rulesPath).absolutePath());
     if (!AlertEngine::exportRules(m_rulesPath, rules, error)) return false;
     m_alerts->setRules(rules);
+    emit rulesChanged();
     return true;
 }
 

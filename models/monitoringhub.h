@@ -69,6 +69,8 @@ signals:
     void collectorProblem(const QString& cluster, const QString& message);
     // A rules file that could not be read at start (the defaults are used instead).
     void rulesProblem(const QString& message);
+    // setRules() applied new rules (charts redraw their thresholds).
+    void rulesChanged();
 
 private:
     void onSampled(MetricFrame frame);

@@ -331,6 +331,8 @@ MetricChartView* MainWindow::newHistoryChart(const std::vector<models::SeriesKey
     chart->setSeries(series);
     chart->setThresholds(m_monitoring->alerts()->rules());
     connect(m_monitoring, &models::MonitoringHub::frameReady, chart, &MetricChartView::appendFrame);
+    connect(m_monitoring, &models::MonitoringHub::rulesChanged, chart,
+            [hub = m_monitoring, chart] { chart->setThresholds(hub->alerts()->rules()); });
     return chart;
 }
 

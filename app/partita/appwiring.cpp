@@ -176,6 +176,8 @@ void AppWiring::addMetricsPanel(const QString& clusterId) {
     auto* panel = new ui::MetricsPanel(m_monitoring->history(), clusterId);
     panel->setThresholds(m_monitoring->alerts()->rules());
     connect(m_monitoring, &models::MonitoringHub::frameReady, panel, &ui::MetricsPanel::appendFrame);
+    connect(m_monitoring, &models::MonitoringHub::rulesChanged, panel,
+            [this, panel] { panel->setThresholds(m_monitoring->alerts()->rules()); });
     m_window->addClusterPanel(clusterId, kMetricsPanel, tr("Metrics"), panel);
     m_metricsPanels[clusterId] = panel;
 }
@@ -193,7 +195,7 @@ QStringList AppWiring::prometheusEndpoints(const QString& clusterId) const {
     if (clusterId != QLatin1String(kLocalClusterId))
         return m_savedClusters ? m_savedClusters->metricsEndpoints(clusterId) : QStringList();
     QStringList endpoints;
-    if (clusterId == QLatin1String(kLocalClusterId) && m_localCluster)
+    if (m_localCluster)
         for (int id = 1; id <= m_localCluster->brokerCount(); ++id)
             if (const QString url = m_localCluster->prometheusUrl(id); !url.isEmpty())
                 endpoints << QStringLiteral("%1=%2").arg(id).arg(url);
@@ -217,8 +219,6 @@ void AppWiring::startMonitoring() {
                 QString error;
                 if (!m_monitoring->setRules(rules, &error))
                     m_window->statusBar()->showMessage(tr("Alert rules not saved: %1").arg(error));
-                for (const auto& [id, panel] : m_metricsPanels)
-                    if (panel) panel->setThresholds(m_monitoring->alerts()->rules());
             });
     connect(m_alertsPanel, &ui::AlertDashboardPanel::notificationSettingsEdited, this,
             [this](const ui::AlertDashboardPanel::NotificationSettings& settings) {

@@ -5,6 +5,7 @@
 #include "partitadprocess.h"
 
 #include "engine/client/admin.h"
+#include "models/alertengine.h"
 #include "models/clustersession.h"
 #include "models/groupmodel.h"
 #include "models/metrichistory.h"
@@ -253,6 +254,19 @@ private slots:
         QCOMPARE(chart->seriesKeys().front().metric, QStringLiteral("group_lag"));
         QCOMPARE(chart->seriesKeys().front().subject, QStringLiteral("group:billing"));
         QCOMPARE(chart->seriesKeys().front().cluster, QStringLiteral("default"));
+        // Its threshold lines follow the saved rules.
+        const qsizetype lines = chart->thresholdSeries().size();
+        std::vector<models::AlertRule> rules = hub.alerts()->rules();
+        models::AlertRule warning;
+        warning.id = QStringLiteral("billing-lag");
+        warning.name = QStringLiteral("Billing lag");
+        warning.metric = QStringLiteral("group_lag");
+        warning.scopeKind = QStringLiteral("group");
+        warning.threshold = 500;
+        rules.push_back(warning);
+        QString error;
+        QVERIFY2(hub.setRules(rules, &error), qPrintable(error));
+        QCOMPARE(chart->thresholdSeries().size(), lines + 1);
 
         // A topic's panel charts the lag of the groups reading it (known from the history).
         models::MetricFrame frame;
